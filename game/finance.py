@@ -1,0 +1,103 @@
+"""The books: costs, cash, the emergency board loan, financing mix and financial stress.
+
+Insolvency is a rule, not a negative number. When a year ends with cash below
+zero, the board takes an emergency loan that covers the gap and leaves a small
+buffer; it carries a fee and interest, is repaid over a few years, and members
+hear of it (engagement falls). When the loan grows beyond a share of a year's
+costs, the cluster organization is wound up: its members leave and it scores
+nothing from then on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.scenario import FinanceEconomy
+from game.vocabulary import Family, Stress
+
+
+@dataclass(frozen=True)
+class LoanYear:
+    cash: float
+    loan: float
+    repaid: float
+    interest: float
+    borrowed: float
+    wound_up: bool
+
+
+def service_loan(loan: float, rules: FinanceEconomy) -> tuple[float, float]:
+    """Return this year's repayment and interest on the outstanding loan."""
+    if loan <= 0:
+        return 0.0, 0.0
+    interest = loan * rules.loan_interest
+    repaid = loan if loan < 5000 else loan / rules.loan_term
+    return repaid, interest
+
+
+def settle(cash: float, loan: float, year_costs: float, rules: FinanceEconomy) -> LoanYear:
+    """Close the year's cash: borrow if it is negative, wind up if the loan is too big."""
+    if cash >= 0:
+        return LoanYear(cash, loan, 0.0, 0.0, 0.0, False)
+    need = rules.loan_buffer - cash
+    loan += need * (1.0 + rules.loan_fee)
+    wound_up = loan > rules.wind_up_loan_share * max(year_costs, 1.0)
+    return LoanYear(rules.loan_buffer, loan, 0.0, 0.0, need, wound_up)
+
+
+def family_totals(revenue: dict[str, float], families: dict[str, Family]) -> dict[Family, float]:
+    totals = {family: 0.0 for family in Family}
+    for source, amount in revenue.items():
+        if source in families:
+            totals[families[source]] += amount
+    return totals
+
+
+def mix(totals: dict[Family, float]) -> dict[Family, float]:
+    """Return the financing mix in percent."""
+    whole = sum(totals.values())
+    if whole <= 0:
+        return {family: 0.0 for family in totals}
+    return {family: round(100.0 * amount / whole, 1) for family, amount in totals.items()}
+
+
+def runway_months(cash: float, year_costs: float) -> float:
+    if year_costs <= 0:
+        return 99.0
+    return round(min(max(cash, 0.0) / (year_costs / 12.0), 99.0), 1)
+
+
+def stress(
+    revenue: dict[str, float],
+    families: dict[str, Family],
+    runway: float,
+    loan: float,
+    rules: FinanceEconomy,
+) -> Stress:
+    """Rate financial stress as the evolution map does."""
+    total = sum(v for k, v in revenue.items() if k in families)
+    if total <= 0:
+        return Stress.HIGH
+    public = [v for k, v in revenue.items() if families.get(k) == Family.PUBLIC]
+    shares = mix(family_totals(revenue, families))
+    if (
+        loan > 0
+        or runway < rules.stress_high_runway_months
+        or (public and max(public) / total > rules.stress_high_single_public)
+    ):
+        return Stress.HIGH
+    if (
+        shares[Family.PRIVATE] >= 100 * rules.stress_low_private_share
+        and max(shares.values()) <= 100 * rules.stress_low_max_family
+        and runway >= rules.stress_low_runway_months
+    ):
+        return Stress.LOW
+    return Stress.MEDIUM
+
+
+def concentration(totals: dict[Family, float]) -> float:
+    """Return the Herfindahl index of revenue across the three families (1/3 to 1)."""
+    whole = sum(totals.values())
+    if whole <= 0:
+        return 1.0
+    return sum((amount / whole) ** 2 for amount in totals.values())

@@ -1,0 +1,609 @@
+"""Scenario files: the pydantic models every tunable number lives in, and their loader.
+
+A scenario is a TOML file under ``scenarios/``. The economy's coefficients are shared
+in ``scenarios/economy.toml``; a scenario's own ``[economy]`` table overrides any of
+them key by key. ``load_scenario`` refuses a bad file with *every* problem listed,
+each naming the file, the field and what was expected (``ScenarioError``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from game.vocabulary import (
+    SEGMENTS,
+    SERVICES,
+    Family,
+    FeeModel,
+    FundingKind,
+    Kpi,
+    Segment,
+    ServiceLine,
+)
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+ECONOMY_FILE = "economy.toml"
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Euros = Annotated[float, Field(ge=0.0, le=1e9)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+StageName = Literal["baby", "emerging", "growth", "supercluster"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SegmentProfile(Strict):
+    """How organizations of one segment look and what they want."""
+
+    employees_median: Positive = Field(description="Median employees (staff for public bodies).")
+    employees_sigma: Annotated[float, Field(ge=0, le=3)] = Field(
+        description="Log-normal spread of employees."
+    )
+    revenue_per_employee: Positive = Field(description="Million EUR of revenue per employee.")
+    export_share: Share = Field(description="Share of revenue exported at the start.")
+    growth: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(
+        description="Baseline yearly revenue growth without the cluster."
+    )
+    volatility: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="Standard deviation of yearly revenue growth."
+    )
+    needs: dict[ServiceLine, NonNegative] = Field(
+        description="Relative weight of each service line for this segment; normalised."
+    )
+    fee_capacity: Euros = Field(
+        description="Yearly fee (EUR) a median-size member of this segment would pay for full value."
+    )
+    join_rate: Share = Field(description="Base yearly chance that a prospect joins if courted.")
+    leave_rate: Share = Field(description="Base yearly chance that a content member leaves.")
+    project_affinity: Share = Field(description="How much this segment gains from R&D projects.")
+    raises_capital: Share = Field(
+        description="Base yearly chance that an organization of this segment raises capital."
+    )
+    capital_round: NonNegative = Field(description="Million EUR per employee raised in a round.")
+
+
+class StaffEconomy(Strict):
+    salary_fte: Euros = Field(description="Yearly cost of one full-time employee.")
+    intern_cost: Euros = Field(description="Yearly cost of one intern.")
+    intern_capacity: Share = Field(description="Working capacity of an intern in FTE.")
+    hiring_cost: Share = Field(description="One-off hiring cost as a share of a yearly salary.")
+    severance: Share = Field(description="Cost of letting one FTE go, as a share of a salary.")
+    new_hire_productivity: Share = Field(description="Capacity of a new hire in the first year.")
+    let_go_morale: Share = Field(description="Capacity lost this year per FTE let go (FTE).")
+    burnout_threshold: Positive = Field(description="Utilisation above which staff burn out.")
+    burnout_quit_share: Share = Field(description="Share of FTE that quits after burnout.")
+    max_fte: Positive = Field(description="Upper bound on staff FTE.")
+    max_interns: Annotated[int, Field(ge=0, le=50)] = Field(description="Upper bound on interns.")
+    overhead_base: Euros = Field(description="Yearly office and running costs.")
+    overhead_per_fte: Euros = Field(description="Yearly running costs per FTE.")
+
+
+class ServiceEconomy(Strict):
+    unit_cost: dict[ServiceLine, Positive] = Field(
+        description="EUR per using member at which a service line delivers 63% of its value."
+    )
+    staff_fte_per_100k: dict[ServiceLine, NonNegative] = Field(
+        description="Staff FTE each 100,000 EUR of spending on a line needs to be delivered."
+    )
+    revenue_uplift: dict[ServiceLine, NonNegative] = Field(
+        description="Yearly revenue growth a fully served, fully engaged member gains per line."
+    )
+    focus_boost: NonNegative = Field(
+        description="Extra effectiveness of a line in focus, divided by the number of focus areas."
+    )
+    contact_fte_per_member: NonNegative = Field(
+        description="FTE of personal contact each member needs to feel known."
+    )
+    fundraising_fte_per_application: NonNegative = Field(
+        description="FTE one funding application takes this year."
+    )
+    recruitment_fte: NonNegative = Field(
+        description="FTE that full recruitment effort on one segment takes."
+    )
+
+
+class MemberEconomy(Strict):
+    base_engagement: Annotated[float, Field(ge=-1, le=1)] = Field(
+        description="Engagement a member with no value, contact or fees settles at."
+    )
+    value_weight: NonNegative = Field(description="Engagement gained per unit of service value.")
+    contact_weight: NonNegative = Field(description="Engagement gained from full contact.")
+    commitment_weight: NonNegative = Field(
+        description="Engagement gained per unit of fee burden matched by value (price signal)."
+    )
+    excess_fee_weight: NonNegative = Field(
+        description="Engagement lost per unit of fee burden above delivered value."
+    )
+    value_to_price: Positive = Field(
+        description="Fee burden a member accepts per unit of value it sees."
+    )
+    project_weight: NonNegative = Field(description="Engagement gained from project work.")
+    project_unit_cost: Positive = Field(
+        description="Project EUR per taking-part member at which project work gives 63% of its value."
+    )
+    ownership_bonus: NonNegative = Field(description="Engagement bonus for shareholders.")
+    adjustment_speed: Share = Field(description="Share of the gap to target closed each year.")
+    disengaged_leave: NonNegative = Field(
+        description="Leave chance added at zero engagement (scaled by the square of disengagement)."
+    )
+    excess_fee_leave: NonNegative = Field(description="Leave chance per unit of excess fee burden.")
+    tenure_loyalty: Share = Field(description="Leave chance reduction per year of tenure (max 5).")
+    new_member_engagement: Share = Field(description="Engagement of a member when it joins.")
+    recruitment_power: NonNegative = Field(description="Join chance multiplier of full effort.")
+    word_of_mouth: NonNegative = Field(
+        description="Join chance multiplier of members' average engagement."
+    )
+    max_join_chance: Share = Field(description="Cap on a prospect's yearly join chance.")
+    max_leave_chance: Share = Field(description="Cap on a member's yearly leave chance.")
+    urgency_fee_capacity: NonNegative = Field(
+        description="Extra fee capacity per unit of regional urgency (transform clusters)."
+    )
+    large_payer_crowding: NonNegative = Field(
+        description="Startup engagement lost per unit of large members' share of fee income."
+    )
+    tier_small_below: Positive = Field(description="Employees below which a member is small.")
+    tier_large_from: Positive = Field(description="Employees from which a member is large.")
+    strategy_revision_engagement: Share = Field(
+        description="Engagement lost by all members when the strategy is revised mid-game."
+    )
+    insolvency_engagement: Share = Field(
+        description="Engagement lost by all members when the board needs an emergency loan."
+    )
+
+
+class ImpactEconomy(Strict):
+    jobs_per_revenue_growth: NonNegative = Field(
+        description="Employment elasticity: job growth per unit of revenue growth."
+    )
+    export_uplift: NonNegative = Field(
+        description="Yearly export share gained by a fully served, engaged member."
+    )
+    spinout_rate: Share = Field(description="Yearly base chance an academic member spins out.")
+    spinout_uplift: NonNegative = Field(description="Extra spin-out chance from startup programs.")
+    capital_uplift: NonNegative = Field(
+        description="Extra chance to raise capital from the access-to-capital line and investors."
+    )
+    new_company_slots: Annotated[int, Field(ge=0, le=200)] = Field(
+        description="Yearly chances for a company to settle in the region."
+    )
+    new_company_rate: Share = Field(description="Base chance per slot without the cluster.")
+    new_company_uplift: NonNegative = Field(
+        description="Extra chance per slot from internationalisation, policy work and stage."
+    )
+    project_partner_multiplier: NonNegative = Field(
+        description="Public funds partners receive in a project per EUR the cluster receives."
+    )
+    project_revenue_uplift: NonNegative = Field(
+        description="Revenue growth per million EUR of project volume per participating member."
+    )
+
+
+class FinanceEconomy(Strict):
+    loan_buffer: Euros = Field(description="Cash the emergency board loan leaves in the bank.")
+    loan_fee: Share = Field(description="Arrangement fee added to an emergency loan.")
+    loan_interest: Share = Field(description="Yearly interest on the outstanding loan.")
+    loan_term: Annotated[int, Field(ge=1, le=10)] = Field(description="Years to repay a loan.")
+    wind_up_loan_share: Positive = Field(
+        description="Loan above this share of yearly costs winds the cluster organization up."
+    )
+    stress_high_single_public: Share = Field(
+        description="Stress is high when one public source exceeds this share of revenue."
+    )
+    stress_high_runway_months: NonNegative = Field(description="Runway below this is high stress.")
+    stress_low_private_share: Share = Field(description="Private share needed for low stress.")
+    stress_low_max_family: Share = Field(description="Largest family share allowed for low stress.")
+    stress_low_runway_months: NonNegative = Field(description="Runway needed for low stress.")
+    runway_cap_months: Positive = Field(description="Runway beyond this earns no more score.")
+    strategy_revision_cost: Euros = Field(description="Cost of revising the strategy mid-game.")
+    share_price: Euros = Field(description="One-off share a member buys under a share program.")
+    share_dividend: Share = Field(description="Yearly dividend per share as a share of its price.")
+    project_indirect_rate: Share = Field(
+        description="Indirect costs a project budget pays on top of the staff time it funds."
+    )
+
+
+class Economy(Strict):
+    """All coefficients of the model; shared defaults live in ``scenarios/economy.toml``."""
+
+    segments: dict[Segment, SegmentProfile]
+    staff: StaffEconomy
+    services: ServiceEconomy
+    members: MemberEconomy
+    impact: ImpactEconomy
+    finance: FinanceEconomy
+
+    @model_validator(mode="after")
+    def _complete(self) -> Economy:
+        missing = [s.value for s in SEGMENTS if s not in self.segments]
+        if missing:
+            raise ValueError(f"segments: missing profiles for {', '.join(missing)}")
+        for name in ("unit_cost", "staff_fte_per_100k", "revenue_uplift"):
+            table = getattr(self.services, name)
+            gaps = [line.value for line in SERVICES if line not in table]
+            if gaps:
+                raise ValueError(f"services.{name}: missing lines {', '.join(gaps)}")
+        return self
+
+
+class FeeSchedule(Strict):
+    """A membership fee policy; levels are EUR per member per year."""
+
+    model: FeeModel = Field(description="none, flat, tiered by size, or share_program.")
+    flat: Euros = Field(0.0, description="Flat yearly fee for every member.")
+    small: Euros = Field(0.0, description="Tiered fee for small members.")
+    medium: Euros = Field(0.0, description="Tiered fee for medium members.")
+    large: Euros = Field(0.0, description="Tiered fee for large members.")
+
+
+class FundingEntry(Strict):
+    """One card of the funding catalogue."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+    name: str = Field(min_length=1, max_length=80)
+    family: Family
+    kind: FundingKind
+    description: str = Field("", max_length=400)
+    amount: Euros = Field(0.0, description="EUR a year an agreement pays (programs, calls).")
+    term: Annotated[int, Field(ge=1, le=12)] = Field(1, description="Years an agreement runs.")
+    cofinancing: Share = Field(0.0, description="Share of the amount the cluster adds itself.")
+    private_match: NonNegative = Field(
+        0.0, description="Private revenue required per EUR paid; payment shrinks if short."
+    )
+    staff_fte: NonNegative = Field(0.0, description="FTE the agreement or line takes each year.")
+    projects_only: bool = Field(
+        False, description="Money may pay project and service costs only, not staff or operations."
+    )
+    min_stage: StageName = "baby"
+    min_members: Annotated[int, Field(ge=0)] = 0
+    min_track_record: Annotated[int, Field(ge=0)] = Field(
+        0, description="Projects finished before the cluster is eligible."
+    )
+    open_rounds: list[Annotated[int, Field(ge=1, le=20)]] = Field(
+        default_factory=list, description="Rounds in which applications are open (programs, calls)."
+    )
+    chance: Share = Field(0.5, description="Base chance that an application succeeds.")
+    chance_per_project: NonNegative = Field(0.0, description="Chance added per finished project.")
+    chance_engagement: NonNegative = Field(0.0, description="Chance added per unit of engagement.")
+    chance_focus: NonNegative = Field(0.0, description="Chance added when a theme is in focus.")
+    chance_members: NonNegative = Field(
+        0.0, description="Chance added per engaged member of the themed segments, per 10 members."
+    )
+    themes: list[str] = Field(default_factory=list, description="Focus areas this call serves.")
+    segments: list[Segment] = Field(
+        default_factory=list, description="Members who take part (calls) or buy (revenue lines)."
+    )
+    service: ServiceLine | None = Field(
+        None, description="Service line a revenue line sells; its quality drives demand."
+    )
+    price: Euros = Field(0.0, description="EUR per buyer per year (revenue lines).")
+    buyer_rate: Share = Field(0.0, description="Share of engaged, well-served members who buy.")
+    outsider_buyers: NonNegative = Field(
+        0.0, description="Buyers from outside the membership per member buyer (events)."
+    )
+    capital_fee: Share = Field(0.0, description="Fee on capital members raise (success fee line).")
+    fixed_cost: Euros = Field(0.0, description="Yearly cost of running a revenue line.")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> FundingEntry:
+        if self.kind == FundingKind.REVENUE_LINE:
+            if self.family != Family.PRIVATE:
+                raise ValueError("a revenue_line must be in the private family")
+            if self.service is None:
+                raise ValueError("a revenue_line needs the service it sells")
+        else:
+            if self.amount <= 0:
+                raise ValueError("a program or call needs an amount above 0")
+            if self.family == Family.PRIVATE:
+                raise ValueError("programs and calls are public or project funding")
+        return self
+
+
+class EventEffects(Strict):
+    """What an event card or a response changes while it lasts."""
+
+    cash: Annotated[float, Field(ge=-1e7, le=1e7)] = 0.0
+    service_factor: dict[ServiceLine, Annotated[float, Field(ge=0, le=3)]] = Field(
+        default_factory=dict, description="Multiplier on a service line's delivered value."
+    )
+    revenue_line_factor: dict[str, Annotated[float, Field(ge=0, le=3)]] = Field(
+        default_factory=dict, description="Multiplier on a revenue line's demand."
+    )
+    member_growth: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(
+        0.0, description="Added to every organization's revenue growth."
+    )
+    hardship_leave: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(0.0, description="Added to every member's leave chance.")
+    fee_capacity_factor: Annotated[float, Field(ge=0, le=3)] = 1.0
+    end_funding: list[str] = Field(
+        default_factory=list, description="Funding ids whose agreements end now."
+    )
+    open_calls: list[str] = Field(
+        default_factory=list, description="Funding ids open for applications this round."
+    )
+    activate_prospects: Share = Field(
+        0.0, description="Share of dormant organizations that arrive in the region."
+    )
+    chance_bonus: Annotated[float, Field(ge=-1, le=1)] = Field(
+        0.0, description="Added to the success chance of every application."
+    )
+    engagement: Annotated[float, Field(ge=-1, le=1)] = 0.0
+    urgency: Annotated[float, Field(ge=-1, le=1)] = Field(
+        0.0, description="Added to the region's urgency while it lasts."
+    )
+
+
+class EventChoice(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+    label: str = Field(min_length=1, max_length=120)
+    cost: Euros = 0.0
+    effects: EventEffects = Field(default_factory=EventEffects)
+
+
+class EventCard(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+    title: str = Field(min_length=1, max_length=80)
+    text: str = Field(min_length=1, max_length=600)
+    round: Annotated[int, Field(ge=1, le=20)] | None = Field(
+        None, description="Round it happens in (scheduled); omitted for a random card."
+    )
+    rounds: list[Annotated[int, Field(ge=1, le=20)]] = Field(
+        default_factory=list, description="Rounds a random card may fall in; it happens once."
+    )
+    probability: Share = Field(0.0, description="Yearly chance of a random card in its rounds.")
+    duration: Annotated[int, Field(ge=1, le=12)] = 1
+    effects: EventEffects = Field(default_factory=EventEffects)
+    choices: list[EventChoice] = Field(default_factory=list)
+    default_choice: str | None = None
+
+    @model_validator(mode="after")
+    def _timing(self) -> EventCard:
+        if self.round is None and (not self.rounds or self.probability <= 0):
+            raise ValueError("an event needs a round, or rounds with a probability above 0")
+        ids = [c.id for c in self.choices]
+        if self.choices and self.default_choice not in ids:
+            raise ValueError(f"default_choice must be one of {ids}")
+        return self
+
+
+class FocusArea(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+    name: str = Field(min_length=1, max_length=80)
+    services: list[ServiceLine] = Field(min_length=1, max_length=4)
+
+
+class StageThreshold(Strict):
+    stage: StageName
+    min_members: Annotated[int, Field(ge=0)]
+    min_revenue: Euros
+    min_track_record: Annotated[int, Field(ge=0)]
+    min_segments: Annotated[int, Field(ge=0, le=6)] = Field(
+        description="Segments with at least three members."
+    )
+
+
+class Scoring(Strict):
+    weights: dict[Literal["impact", "sustainability", "engagement", "diversification"], Share]
+    reference: dict[Kpi, Positive] = Field(
+        description="What a strong cluster adds by the last round, per KPI (the yardstick)."
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> Scoring:
+        if abs(sum(self.weights.values()) - 1.0) > 1e-6 or len(self.weights) != 4:
+            raise ValueError("weights: give all four components, summing to 1")
+        missing = [k.value for k in Kpi if k not in self.reference]
+        if missing:
+            raise ValueError(f"reference: missing KPIs {', '.join(missing)}")
+        return self
+
+
+class Agreement(Strict):
+    source: str
+    years_left: Annotated[int, Field(ge=1, le=12)]
+
+
+class StartingPosition(Strict):
+    cash: Euros
+    staff_fte: Annotated[float, Field(ge=0.5, le=50)]
+    interns: Annotated[int, Field(ge=0, le=50)]
+    stage: StageName
+    members: dict[Segment, Annotated[int, Field(ge=0, le=2000)]]
+    fees: FeeSchedule
+    budget: dict[ServiceLine, Euros]
+    revenue_lines: list[str] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    track_record: Annotated[int, Field(ge=0)] = 0
+    engagement: Share = Field(description="Average engagement of the starting members.")
+
+
+class Region(Strict):
+    name: str = Field(min_length=1, max_length=80)
+    prospects: dict[Segment, Annotated[int, Field(ge=0, le=20000)]] = Field(
+        description="Organizations in the region that could join."
+    )
+    dormant: dict[Segment, Annotated[int, Field(ge=0, le=20000)]] = Field(
+        default_factory=dict, description="Organizations that arrive only when an event says."
+    )
+    urgency: Share = Field(0.0, description="How urgently members need the cluster (transform).")
+
+
+class ScenarioInfo(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,30}$")]
+    name: str = Field(min_length=1, max_length=80)
+    category: Literal["grow", "transform", "build", "tutorial"]
+    rounds: Annotated[int, Field(ge=1, le=20)]
+    summary: str = Field(min_length=1, max_length=200)
+    briefing: str = Field(min_length=1, max_length=4000)
+    lesson: str = Field("", max_length=400)
+
+
+class Scenario(Strict):
+    """A whole scenario: story, region, start, catalogue, deck, scoring and economy."""
+
+    scenario: ScenarioInfo
+    region: Region
+    start: StartingPosition
+    focus_areas: list[FocusArea] = Field(min_length=1)
+    stages: list[StageThreshold]
+    funding: list[FundingEntry]
+    events: list[EventCard] = Field(default_factory=list)
+    scoring: Scoring
+    economy: Economy
+
+    @property
+    def id(self) -> str:
+        return self.scenario.id
+
+    @property
+    def rounds(self) -> int:
+        return self.scenario.rounds
+
+    def funding_entry(self, funding_id: str) -> FundingEntry:
+        for entry in self.funding:
+            if entry.id == funding_id:
+                return entry
+        raise KeyError(funding_id)
+
+    def event_card(self, event_id: str) -> EventCard:
+        for card in self.events:
+            if card.id == event_id:
+                return card
+        raise KeyError(event_id)
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; ``problems`` lists every defect found."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  {path}: {p}" for p in problems)
+        super().__init__(f"{path}: {len(problems)} problem(s)\n{lines}")
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(file)"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return f"{where}: required field is missing"
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown field (check the spelling)"
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+    return f"{where}: {message}{shown}"
+
+
+def _cross_references(scenario: Scenario) -> list[str]:
+    """Check every id a scenario refers to exists; return all problems."""
+    problems: list[str] = []
+    funding_ids = {entry.id for entry in scenario.funding}
+    focus_ids = {area.id for area in scenario.focus_areas}
+    lines = {e.id for e in scenario.funding if e.kind == FundingKind.REVENUE_LINE}
+    for dup in _duplicates([e.id for e in scenario.funding]):
+        problems.append(f"funding: id {dup!r} is used twice")
+    for dup in _duplicates([c.id for c in scenario.events]):
+        problems.append(f"events: id {dup!r} is used twice")
+    for i, line in enumerate(scenario.start.revenue_lines):
+        if line not in lines:
+            problems.append(f"start.revenue_lines.{i}: {line!r} is not a revenue_line in funding")
+    for i, agreement in enumerate(scenario.start.agreements):
+        if agreement.source not in funding_ids:
+            problems.append(f"start.agreements.{i}.source: unknown funding id {agreement.source!r}")
+    for i, entry in enumerate(scenario.funding):
+        for theme in entry.themes:
+            if theme not in focus_ids:
+                problems.append(f"funding.{i}.themes: {theme!r} is not a focus area id")
+        late = [r for r in entry.open_rounds if r > scenario.rounds]
+        if late:
+            problems.append(f"funding.{i}.open_rounds: rounds {late} are after the last round")
+    for i, card in enumerate(scenario.events):
+        for slot, effects in [("effects", card.effects)] + [
+            (f"choices.{j}.effects", c.effects) for j, c in enumerate(card.choices)
+        ]:
+            for fid in effects.end_funding + effects.open_calls:
+                if fid not in funding_ids:
+                    problems.append(f"events.{i}.{slot}: unknown funding id {fid!r}")
+            for fid in effects.revenue_line_factor:
+                if fid not in lines:
+                    problems.append(f"events.{i}.{slot}.revenue_line_factor: unknown line {fid!r}")
+        when = [card.round] if card.round is not None else card.rounds
+        if any(r > scenario.rounds for r in when):
+            problems.append(f"events.{i}: falls after the last round ({scenario.rounds})")
+    stage_order = [t.stage for t in scenario.stages]
+    if stage_order != ["emerging", "growth", "supercluster"]:
+        problems.append("stages: give thresholds for emerging, growth and supercluster, in order")
+    if sum(scenario.start.members.values()) < 3:
+        problems.append("start.members: a cluster needs at least 3 starting members")
+    return problems
+
+
+def _duplicates(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({item for item in items if item in seen or seen.add(item)})
+
+
+def parse_scenario(data: dict[str, Any], path: str, economy: dict[str, Any]) -> Scenario:
+    """Validate raw TOML data merged over the shared economy; raise ScenarioError."""
+    merged = dict(data)
+    merged["economy"] = _merge(economy, data.get("economy", {}))
+    try:
+        scenario = Scenario.model_validate(merged)
+    except ValidationError as error:
+        raise ScenarioError(path, [_describe(e) for e in error.errors()]) from None
+    problems = _cross_references(scenario)
+    if problems:
+        raise ScenarioError(path, problems)
+    return scenario
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning unreadable files into a ScenarioError."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ScenarioError(str(path), ["file not found"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(str(path), [f"not valid TOML: {error}"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(str(path), [f"cannot be read: {error}"]) from None
+
+
+def load_economy(directory: Path = SCENARIO_DIR) -> dict[str, Any]:
+    return read_toml(directory / ECONOMY_FILE)
+
+
+def load_scenario_file(path: Path | str) -> Scenario:
+    """Load and validate one scenario file; raise ScenarioError with every problem."""
+    path = Path(path)
+    return parse_scenario(read_toml(path), str(path), load_economy())
+
+
+def scenario_names(directory: Path = SCENARIO_DIR) -> list[str]:
+    return sorted(p.stem for p in directory.glob("*.toml") if p.name != ECONOMY_FILE)
+
+
+def load_scenario(name: str) -> Scenario:
+    """Load a scenario by name (``grow``) or by path to a TOML file."""
+    if name.endswith(".toml") or "/" in name:
+        return load_scenario_file(name)
+    if name not in scenario_names():
+        known = ", ".join(scenario_names())
+        raise ScenarioError(name, [f"unknown scenario (known: {known})"])
+    return load_scenario_file(SCENARIO_DIR / f"{name}.toml")

@@ -1,0 +1,97 @@
+"""The balanced scorecard: value impact, financial sustainability, engagement, diversification.
+
+Each round earns four components on a 0-100 scale; the game score is the
+weighted sum averaged over every round played, so one lucky round is worth at
+most one round's share and the weights can change (the facilitator may) without
+replaying the game. Rules against end-of-game exploits:
+
+- runway earns score only up to a cap (hoarding cash in the last year buys nothing
+  beyond it), and is measured net of the loan and of co-financing still owed on
+  running projects (obligations after the last round count now);
+- value impact is cumulative and lags the work behind it, so spending everything
+  in the last year adds little, while the runway it burns costs score;
+- ambitious targets count only when met: the roadmap part of the impact score is
+  the share of each target reached times how ambitious the target was.
+"""
+
+from __future__ import annotations
+
+from game.scenario import FinanceEconomy, Scoring
+from game.vocabulary import Kpi, Stress
+
+COMPONENTS = ("impact", "sustainability", "engagement", "diversification")
+STRESS_SCORE = {Stress.LOW: 1.0, Stress.MEDIUM: 0.5, Stress.HIGH: 0.0}
+IMPACT_CAP = 1.5  # achieving more than 150 % of the yardstick earns no more
+
+
+def impact_component(
+    achieved: dict[Kpi, float],
+    targets: dict[Kpi, float],
+    scoring: Scoring,
+    round_no: int,
+    rounds: int,
+) -> float:
+    """Score cumulative value impact against the yardstick and the roadmap, pro rata."""
+    progress = round_no / rounds
+    parts = []
+    for kpi, reference in scoring.reference.items():
+        expected = reference * progress
+        got = max(achieved.get(kpi, 0.0), 0.0)
+        against_reference = min(got / expected, IMPACT_CAP) / IMPACT_CAP
+        target = targets.get(kpi, 0.0)
+        if target > 0:
+            reached = min(got / (target * progress), 1.0)
+            ambition = min(target / reference, IMPACT_CAP) / IMPACT_CAP
+            roadmap = reached * ambition
+        else:
+            roadmap = 0.0
+        parts.append(0.7 * against_reference + 0.3 * roadmap)
+    return 100.0 * sum(parts) / len(parts)
+
+
+def sustainability_component(
+    net_cash: float,
+    year_costs: float,
+    recurring_revenue: float,
+    stress: Stress,
+    rules: FinanceEconomy,
+) -> float:
+    """Score runway (capped, net of obligations), structural balance and stress."""
+    months = 12.0 * max(net_cash, 0.0) / max(year_costs, 1.0)
+    runway = min(months, rules.runway_cap_months) / rules.runway_cap_months
+    balance = min(recurring_revenue / max(year_costs, 1.0), 1.0)
+    return 100.0 * (0.4 * runway + 0.35 * balance + 0.25 * STRESS_SCORE[stress])
+
+
+def engagement_component(mean_engagement: float, members: int, start_members: int) -> float:
+    """Score members' engagement, with a smaller weight on keeping and growing the base."""
+    base = min(members / max(start_members, 1), 1.5) / 1.5
+    return 100.0 * (0.7 * mean_engagement + 0.3 * base)
+
+
+def diversification_component(herfindahl: float) -> float:
+    """Score spread across public, private and project money (1/3 each scores 100)."""
+    return 100.0 * min(max((1.0 - herfindahl) / (2.0 / 3.0), 0.0), 1.0)
+
+
+def round_total(components: dict[str, float], weights: dict[str, float]) -> float:
+    return sum(weights[name] * components[name] for name in COMPONENTS)
+
+
+def game_score(history: tuple[dict[str, float], ...], weights: dict[str, float]) -> float:
+    """Return the game score so far: the mean of the rounds' weighted totals."""
+    if not history:
+        return 0.0
+    return round(sum(round_total(c, weights) for c in history) / len(history), 2)
+
+
+def normalise_weights(weights: dict[str, float]) -> dict[str, float]:
+    """Return weights over the four components scaled to sum to one."""
+    unknown = set(weights) - set(COMPONENTS)
+    if unknown:
+        raise ValueError(f"unknown scorecard components: {sorted(unknown)}")
+    full = {name: max(float(weights.get(name, 0.0)), 0.0) for name in COMPONENTS}
+    total = sum(full.values())
+    if total <= 0:
+        raise ValueError("scorecard weights must not all be zero")
+    return {name: value / total for name, value in full.items()}

@@ -1,0 +1,167 @@
+"""The cluster's state: organizations of the region as numpy arrays, plus the board's books.
+
+Every organization in the region is one row, member or not, so that recruitment
+draws from the same arrays, the random draws line up across parallel worlds
+(common random numbers), and the counterfactual "no cluster" region lives in the
+same rows (the ``*_cf`` columns). A later shared-region mode can point several
+teams at one ``Organizations`` table with a membership column per team.
+
+States are treated as immutable: the resolution copies what it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+from game.scenario import FeeSchedule
+from game.vocabulary import Kpi, ServiceLine, Stage
+
+ARRAY_COLUMNS = (
+    "segment",
+    "employees",
+    "employees_cf",
+    "revenue",
+    "revenue_cf",
+    "export_share",
+    "export_share_cf",
+    "needs",
+    "engagement",
+    "member",
+    "present",
+    "founding",
+    "tenure",
+    "fee_paid",
+    "shareholder",
+)
+
+
+@dataclass(frozen=True)
+class Organizations:
+    """One row per organization in the region; ``member`` marks the cluster's members."""
+
+    segment: np.ndarray  # int8 index into SEGMENTS
+    employees: np.ndarray  # float64, with the cluster
+    employees_cf: np.ndarray  # float64, the same region without the cluster's work
+    revenue: np.ndarray  # float64, million EUR a year
+    revenue_cf: np.ndarray
+    export_share: np.ndarray  # float64 0..1
+    export_share_cf: np.ndarray
+    needs: np.ndarray  # float64 (n, services), rows sum to 1
+    engagement: np.ndarray  # float64 0..1 (meaningful for members)
+    member: np.ndarray  # bool
+    present: np.ndarray  # bool: in the region now (dormant rows arrive later)
+    founding: np.ndarray  # bool: a member from the start
+    tenure: np.ndarray  # int16 years of membership
+    fee_paid: np.ndarray  # float64 EUR paid last year
+    shareholder: np.ndarray  # bool: holds a share (share program)
+
+    @property
+    def size(self) -> int:
+        return int(self.segment.shape[0])
+
+    def copy(self) -> Organizations:
+        return Organizations(**{name: getattr(self, name).copy() for name in ARRAY_COLUMNS})
+
+
+@dataclass(frozen=True)
+class AgreementState:
+    """A running funding agreement: a public program or a project."""
+
+    source: str
+    amount: float
+    years_left: int
+    started_round: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The standing decisions that carry on from year to year."""
+
+    budget: dict[ServiceLine, float]
+    fees: FeeSchedule
+    revenue_lines: tuple[str, ...]
+    recruitment: dict[str, float]
+    ambition: str = ""
+    focus_areas: tuple[str, ...] = ()
+    targets: dict[Kpi, float] = field(default_factory=dict)
+    strategy_set: bool = False
+
+
+@dataclass(frozen=True)
+class ActiveEvent:
+    """An event card in force, with the response the board chose."""
+
+    event_id: str
+    rounds_left: int
+    choice: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterState:
+    """Everything about one team's cluster between two rounds."""
+
+    round: int  # rounds resolved so far; the next round is round + 1
+    cash: float
+    loan: float
+    staff_fte: float
+    interns: int
+    new_hires: float  # FTE hired this year, still at reduced productivity
+    overwork_years: int
+    stage: Stage
+    track_record: int  # projects finished
+    wound_up: bool
+    organizations: Organizations
+    agreements: tuple[AgreementState, ...]
+    policy: Policy
+    events: tuple[ActiveEvent, ...]  # cards in force this round (drawn before decisions)
+    impact: dict[Kpi, float]  # counted outcomes: startups, companies, capital, public funds
+    start_members: int
+    rng_state: dict[str, Any]
+    scores: tuple[dict[str, float], ...] = ()  # scorecard components, one dict per round
+    last_terms: dict[str, float] = field(default_factory=dict)  # engagement drivers last round
+
+    def evolve(self, **changes: Any) -> ClusterState:
+        return replace(self, **changes)
+
+    @property
+    def members(self) -> int:
+        return int(self.organizations.member.sum())
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return {"dtype": str(value.dtype), "shape": list(value.shape), "data": value.tolist()}
+    if isinstance(value, Organizations | AgreementState | Policy | ActiveEvent | ClusterState):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, FeeSchedule):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Stage):
+        return value.label
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def dump_state(state: ClusterState) -> dict[str, Any]:
+    """Return the state as plain JSON-ready data."""
+    return _jsonable(state)
+
+
+def state_hash(state: ClusterState) -> str:
+    """Return a SHA-256 of the state's canonical form; equal states give equal hashes."""
+    digest = hashlib.sha256()
+    orgs = state.organizations
+    for name in ARRAY_COLUMNS:
+        digest.update(np.ascontiguousarray(getattr(orgs, name)).tobytes())
+    rest = {k: v for k, v in dump_state(state).items() if k != "organizations"}
+    digest.update(json.dumps(rest, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
