@@ -86,8 +86,10 @@ def _mix(report: dict) -> str:
 def format_table(scenario_id: str, seed: int, records: list[TeamRecord], rounds: int) -> str:
     """Return the readable per-round table and the final leaderboard."""
     width = max(12, *(len(r.name) for r in records))
-    head = (f"{'team':<{width}}  {'members':>7}  {'engaged':>7}  {'revenue':>9}  {'cash':>9}  "
-            f"{'pub/priv/proj':>13}  {'stress':<6}  {'stage':<12}  {'score':>5}")
+    head = (
+        f"{'team':<{width}}  {'members':>7}  {'engaged':>7}  {'revenue':>9}  {'cash':>9}  "
+        f"{'pub/priv/proj':>13}  {'stress':<6}  {'stage':<12}  {'score':>5}"
+    )
     lines = [f"Cluster Board: scenario {scenario_id}, seed {seed}, {rounds} rounds", ""]
     for index in range(rounds):
         lines += [f"Round {index + 1}", head]
@@ -119,8 +121,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             "rounds": scenario.rounds,
             "weights": dict(scenario.scoring.weights),
             "teams": [
-                {"name": r.name, "strategy": r.strategy, "final_score": r.final_score,
-                 "rounds": r.rounds}
+                {
+                    "name": r.name,
+                    "strategy": r.strategy,
+                    "final_score": r.final_score,
+                    "rounds": r.rounds,
+                }
                 for r in records
             ],
         }
@@ -151,8 +157,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed += 1
             print(str(error), file=sys.stderr)
             continue
-        print(f"{path}: ok ({scenario.id}, {scenario.rounds} rounds, "
-              f"{len(scenario.funding)} funding cards, {len(scenario.events)} event cards)")
+        print(
+            f"{path}: ok ({scenario.id}, {scenario.rounds} rounds, "
+            f"{len(scenario.funding)} funding cards, {len(scenario.events)} event cards)"
+        )
     return EXIT_FAILURE if failed else 0
 
 
@@ -182,8 +190,12 @@ def build_parser() -> Parser:
     simulate = commands.add_parser("simulate", help="play a headless game with computer-run teams")
     simulate.add_argument("--scenario", default="grow", help="scenario name or TOML file")
     simulate.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
-    simulate.add_argument("--bots", type=_bots, default=["member_first", "passive"],
-                          help=f"strategies, comma-separated: {', '.join(STRATEGIES)}")
+    simulate.add_argument(
+        "--bots",
+        type=_bots,
+        default=["member_first", "passive"],
+        help=f"strategies, comma-separated: {', '.join(STRATEGIES)}",
+    )
     simulate.add_argument("--rounds", type=_rounds, default=None, help="override the rounds")
     simulate.add_argument("--decisions", default=None, help="JSON file of one team's decisions")
     simulate.add_argument("--json", action="store_true", help="print the full record as JSON")
@@ -197,8 +209,9 @@ def build_parser() -> Parser:
     validate.set_defaults(run=cmd_validate)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the decisions")
-    schema.add_argument("--messages", action="store_true",
-                        help="print the schema of the protocol messages instead")
+    schema.add_argument(
+        "--messages", action="store_true", help="print the schema of the protocol messages instead"
+    )
     schema.set_defaults(run=cmd_schema)
     return parser
 

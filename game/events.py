@@ -59,7 +59,9 @@ def open_round(state: ClusterState, scenario: Scenario, event_ids: list[str]) ->
 def new_event_ids(state: ClusterState, scenario: Scenario) -> list[str]:
     """Return the cards in force that started this round (the ones the board answers)."""
     return [
-        e.event_id for e in state.events if e.rounds_left == scenario.event_card(e.event_id).duration
+        e.event_id
+        for e in state.events
+        if e.rounds_left == scenario.event_card(e.event_id).duration
     ]
 
 
@@ -139,6 +141,8 @@ def record_responses(
 def age_events(state: ClusterState) -> ClusterState:
     """Count a round off every card in force and drop the spent ones."""
     aged = tuple(
-        ActiveEvent(e.event_id, e.rounds_left - 1, e.choice) for e in state.events if e.rounds_left > 1
+        ActiveEvent(e.event_id, e.rounds_left - 1, e.choice)
+        for e in state.events
+        if e.rounds_left > 1
     )
     return state.evolve(events=aged)

@@ -41,9 +41,7 @@ def ineligibility(
     if state.members < entry.min_members:
         return f"needs at least {entry.min_members} members (you have {state.members})"
     if state.track_record < entry.min_track_record:
-        return (
-            f"needs {entry.min_track_record} finished projects (you have {state.track_record})"
-        )
+        return f"needs {entry.min_track_record} finished projects (you have {state.track_record})"
     return None
 
 
@@ -82,8 +80,9 @@ def success_chance(
 
 
 def start_agreement(entry: FundingEntry, round_no: int) -> AgreementState:
-    return AgreementState(source=entry.id, amount=entry.amount, years_left=entry.term,
-                          started_round=round_no)
+    return AgreementState(
+        source=entry.id, amount=entry.amount, years_left=entry.term, started_round=round_no
+    )
 
 
 @dataclass(frozen=True)
@@ -121,8 +120,9 @@ def agreement_year(
     if entry.kind == FundingKind.CALL:
         staff_funded = min(entry.staff_fte * salary * (1.0 + indirect), amount)
         cofinancing = entry.cofinancing * amount
-        return AgreementYear(entry.id, entry.family, amount, staff_funded,
-                             amount - staff_funded, cofinancing, reason)
+        return AgreementYear(
+            entry.id, entry.family, amount, staff_funded, amount - staff_funded, cofinancing, reason
+        )
     return AgreementYear(entry.id, entry.family, amount, 0.0, 0.0, 0.0, reason)
 
 
@@ -143,7 +143,8 @@ def line_revenue(
     for s in entry.segments:
         wanted[SEGMENT_INDEX[s]] = True
     buyers = float((engagement * (member & wanted[segment])).sum())
-    buyers *= entry.buyer_rate * service_quality * (1.0 + entry.outsider_buyers) * factor
+    # demand follows quality with diminishing returns: a decent service already sells
+    buyers *= entry.buyer_rate * np.sqrt(service_quality) * (1.0 + entry.outsider_buyers) * factor
     return entry.price * buyers
 
 

@@ -57,9 +57,9 @@ def grow_region(
     rules = economy.impact
     seg = orgs.segment
     served = orgs.member * orgs.engagement * orgs.present
-    uplift_per_line = np.array(
-        [economy.services.revenue_uplift[line] for line in ServiceLine]
-    ) * quality
+    uplift_per_line = (
+        np.array([economy.services.revenue_uplift[line] for line in ServiceLine]) * quality
+    )
     affinity = segment_table(economy, "project_affinity")[seg]
     uplift = served * (orgs.needs @ uplift_per_line)
     uplift += served * affinity * project_intensity * rules.project_revenue_uplift

@@ -46,8 +46,9 @@ def with_rounds(scenario: Scenario, rounds: int | None) -> Scenario:
 
 def bot_generator(seed: int, seat: int, round_no: int) -> np.random.Generator:
     """Return the generator a computer-run seat uses in one round."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, BOT_STREAM, seat,
-                                                                         round_no])))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence([seed, BOT_STREAM, seat, round_no]))
+    )
 
 
 @dataclass
@@ -93,8 +94,10 @@ def play_match(
                 states[i], reports[i] = resolve_round(state, decisions, scenario, weights)
             except IllegalDecision as error:
                 raise IllegalDecision(
-                    [(f"{seat.name}, round {round_no}, {where}", what)
-                     for where, what in error.problems]
+                    [
+                        (f"{seat.name}, round {round_no}, {where}", what)
+                        for where, what in error.problems
+                    ]
                 ) from None
             records[i].rounds.append(_round_record(round_no, decisions, reports[i], states[i]))
     for record, state in zip(records, states, strict=True):
@@ -102,8 +105,9 @@ def play_match(
     return records
 
 
-def _round_record(round_no: int, decisions: Decisions, report: RoundReport | None,
-                  state: ClusterState) -> dict[str, Any]:
+def _round_record(
+    round_no: int, decisions: Decisions, report: RoundReport | None, state: ClusterState
+) -> dict[str, Any]:
     assert report is not None
     return {
         "round": round_no,

@@ -45,6 +45,24 @@ def fee_schedule(employees: np.ndarray, fees: FeeSchedule, economy: Economy) -> 
     return np.zeros(employees.shape)
 
 
+def phase_fees(
+    scheduled: np.ndarray,
+    paid: np.ndarray,
+    tenure: np.ndarray,
+    member: np.ndarray,
+    economy: Economy,
+) -> np.ndarray:
+    """Return this year's fees: existing members move part of the way to a new schedule.
+
+    Fee changes go through the member assembly and running contracts, so a change
+    reaches existing members over about two years (stylized fact 11); newcomers
+    pay the schedule at once.
+    """
+    phase = economy.members.fee_phase_in
+    existing = member & (tenure > 0)
+    return np.where(existing, paid + phase * (scheduled - paid), scheduled)
+
+
 def fee_capacity(
     segment: np.ndarray, employees: np.ndarray, economy: Economy, urgency: float, factor: float
 ) -> np.ndarray:
@@ -66,9 +84,16 @@ class Appraisal:
     contact: float
 
 
+def perceive(
+    seen: np.ndarray, delivered: np.ndarray, member: np.ndarray, economy: Economy
+) -> np.ndarray:
+    """Return the value each organization perceives: members adjust with a lag."""
+    speed = economy.members.perception_speed
+    return np.where(member, seen + speed * (delivered - seen), delivered)
+
+
 def appraise(
-    needs: np.ndarray,
-    quality: np.ndarray,
+    value: np.ndarray,
     fees: np.ndarray,
     capacity: np.ndarray,
     contact: float,
@@ -77,7 +102,6 @@ def appraise(
 ) -> Appraisal:
     """Return the value, fee burden and target engagement of every organization."""
     rules = economy.members
-    value = needs @ quality
     burden = fees / np.maximum(capacity, 1.0)
     accepted = value * rules.value_to_price
     commitment = np.minimum(burden, accepted)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from game.report import FundingReport, MemberReport, NewsItem, RoundReport, ScoreReport
-from game.report import StaffReport
+from game.report import FundingReport, MemberReport, NewsItem, RoundReport, ScoreReport, StaffReport
 from game.scenario import Scenario
 from game.scoring import game_score
 from game.state import ClusterState
@@ -62,17 +61,36 @@ def _member_items(year: Any) -> list[tuple[float, NewsItem]]:
     why_left = main_reason_by_segment(leaving, orgs.segment, year.leaving.reason, LEAVE_REASONS)
     for segment, count in left.items():
         if count:
-            items.append(_item(2.0 * count + 1, "members",
-                               f"{_name(segment, count)} left: {why_left[segment]}.", "bad"))
+            items.append(
+                _item(
+                    2.0 * count + 1,
+                    "members",
+                    f"{_name(segment, count)} left: {why_left[segment]}.",
+                    "bad",
+                )
+            )
     joined = count_by_segment(joining, orgs.segment)
     why_joined = main_reason_by_segment(joining, orgs.segment, year.joining.reason, JOIN_REASONS)
     for segment, count in joined.items():
         if count:
-            items.append(_item(1.5 * count, "members",
-                               f"{_name(segment, count)} joined: {why_joined[segment]}.", "good"))
+            items.append(
+                _item(
+                    1.5 * count,
+                    "members",
+                    f"{_name(segment, count)} joined: {why_joined[segment]}.",
+                    "good",
+                )
+            )
     if year.happenings.arrived:
-        items.append(_item(9, "members", f"{year.happenings.arrived} new organizations arrived in "
-                           "the region: the field has reached its tipping point.", "good"))
+        items.append(
+            _item(
+                9,
+                "members",
+                f"{year.happenings.arrived} new organizations arrived in "
+                "the region: the field has reached its tipping point.",
+                "good",
+            )
+        )
     return items
 
 
@@ -81,24 +99,44 @@ def _funding_items(year: Any) -> list[tuple[float, NewsItem]]:
     scenario = year.scenario
     for funding_id in year.won:
         entry = scenario.funding_entry(funding_id)
-        text = (f"{entry.name} won: {euros(entry.amount)} a year for {entry.term} "
-                f"year{'s' if entry.term > 1 else ''}")
+        text = (
+            f"{entry.name} won: {euros(entry.amount)} a year for {entry.term} "
+            f"year{'s' if entry.term > 1 else ''}"
+        )
         if entry.staff_fte >= 0.3:
             text += f"; it takes {entry.staff_fte:g} FTE of staff time a year"
         items.append(_item(8, "funding", text + ".", "good"))
     for funding_id in year.lost:
         entry = scenario.funding_entry(funding_id)
         chance = year.chances[funding_id]
-        items.append(_item(4, "funding", f"Application for {entry.name} failed "
-                           f"(its chance was {chance:.0%}).", "bad"))
+        items.append(
+            _item(
+                4,
+                "funding",
+                f"Application for {entry.name} failed (its chance was {chance:.0%}).",
+                "bad",
+            )
+        )
     for funding_id in year.finished:
         entry = scenario.funding_entry(funding_id)
         if entry.kind.value == "program":
-            items.append(_item(9, "funding", f"{entry.name} paid its last year: "
-                               f"{euros(entry.amount)} a year stops now.", "bad"))
+            items.append(
+                _item(
+                    9,
+                    "funding",
+                    f"{entry.name} paid its last year: {euros(entry.amount)} a year stops now.",
+                    "bad",
+                )
+            )
         else:
-            items.append(_item(5, "funding", f"{entry.name} finished: one more project "
-                               "in the cluster's track record.", "good"))
+            items.append(
+                _item(
+                    5,
+                    "funding",
+                    f"{entry.name} finished: one more project in the cluster's track record.",
+                    "good",
+                )
+            )
     for funding_id in year.ended:
         entry = scenario.funding_entry(funding_id)
         items.append(_item(9, "funding", f"{entry.name} was stopped by an event.", "bad"))
@@ -106,8 +144,14 @@ def _funding_items(year: Any) -> list[tuple[float, NewsItem]]:
         if agreement.shortfall_reason:
             entry = scenario.funding_entry(agreement.source)
             lost = entry.amount - agreement.paid
-            items.append(_item(6 + lost / 20_000, "funding", f"{entry.name} paid "
-                               f"{euros(lost)} less: {agreement.shortfall_reason}.", "bad"))
+            items.append(
+                _item(
+                    6 + lost / 20_000,
+                    "funding",
+                    f"{entry.name} paid {euros(lost)} less: {agreement.shortfall_reason}.",
+                    "bad",
+                )
+            )
     return items
 
 
@@ -118,25 +162,51 @@ def _staff_items(year: Any) -> list[tuple[float, NewsItem]]:
     reporting = shares["projects"] + shares["programs"]
     last_contact = year.state.last_terms.get("contact")
     if workload.utilisation > 1.05:
-        text = (f"Staff were asked for {workload.utilisation:.0%} of their capacity: only "
-                f"{workload.delivery:.0%} of services, contact and recruitment got done")
+        text = (
+            f"Staff were asked for {workload.utilisation:.0%} of their capacity: only "
+            f"{workload.delivery:.0%} of services, contact and recruitment got done"
+        )
         if reporting >= 0.3:
             text += f", as {reporting:.0%} of staff time went to project and program reporting"
         items.append(_item(7 + 5 * (workload.utilisation - 1), "staff", text + ".", "bad"))
     if last_contact is not None and year.contact < last_contact - 0.05:
-        cause = ("project and program work took staff time" if reporting >= 0.3
-                 else "less was spent on member relations" if year.contact > 0.4 * workload.delivery
-                 else "staff had no time left")
-        items.append(_item(6, "members", f"Personal contact with members fell from "
-                           f"{last_contact:.0%} to {year.contact:.0%} of what they need: {cause}.",
-                           "bad"))
+        cause = (
+            "project and program work took staff time"
+            if reporting >= 0.3
+            else "less was spent on member relations"
+            if year.contact > 0.4 * workload.delivery
+            else "staff had no time left"
+        )
+        items.append(
+            _item(
+                6,
+                "members",
+                f"Personal contact with members fell from "
+                f"{last_contact:.0%} to {year.contact:.0%} of what they need: {cause}.",
+                "bad",
+            )
+        )
     if year.quit_fte > 0:
-        items.append(_item(7, "staff", f"After two overloaded years, {year.quit_fte:g} FTE of "
-                           "staff will quit.", "bad"))
+        items.append(
+            _item(
+                7,
+                "staff",
+                f"After two overloaded years, {year.quit_fte:g} FTE of staff will quit.",
+                "bad",
+            )
+        )
     if year.team.let_go > 0:
-        items.append(_item(3, "staff", f"{year.team.let_go:g} FTE let go: "
-                           f"{euros(year.team.let_go * year.economy.staff.salary_fte * year.economy.staff.severance)} "
-                           "in severance, and morale cost some capacity.", "neutral"))
+        staff = year.economy.staff
+        severance = year.team.let_go * staff.salary_fte * staff.severance
+        items.append(
+            _item(
+                3,
+                "staff",
+                f"{year.team.let_go:g} FTE let go: {euros(severance)} "
+                "in severance, and morale cost some capacity.",
+                "neutral",
+            )
+        )
     return items
 
 
@@ -160,8 +230,14 @@ def _engagement_item(year: Any, mean_now: float) -> list[tuple[float, NewsItem]]
     text = f"Average engagement {verb} from {last['engagement']:.2f} to {mean_now:.2f}"
     if (drivers[pick] > 0) == rising and abs(drivers[pick]) > 0.005:
         text += f"; the biggest change came from {pick}"
-    return [_item(100 * abs(mean_now - last["engagement"]), "members", text + ".",
-                  "good" if rising else "bad")]
+    return [
+        _item(
+            100 * abs(mean_now - last["engagement"]),
+            "members",
+            text + ".",
+            "good" if rising else "bad",
+        )
+    ]
 
 
 def _revenue_items(year: Any) -> list[tuple[float, NewsItem]]:
@@ -174,14 +250,25 @@ def _revenue_items(year: Any) -> list[tuple[float, NewsItem]]:
             continue
         change = amount - before
         if abs(change) >= max(0.25 * before, 10_000):
-            name = "membership fees" if source == "membership_fees" else (
-                year.scenario.funding_entry(source).name if source != "member_shares"
-                else "member shares")
+            name = (
+                "membership fees"
+                if source == "membership_fees"
+                else (
+                    year.scenario.funding_entry(source).name
+                    if source != "member_shares"
+                    else "member shares"
+                )
+            )
             cause = f" ({titles[0].lower()})" if titles and year.effects.line(source) != 1.0 else ""
             verb = "rose" if change > 0 else "fell"
-            items.append(_item(5 + abs(change) / 20_000, "cash", f"Income from {name} {verb} "
-                               f"from {euros(before)} to {euros(amount)}{cause}.",
-                               "good" if change > 0 else "bad"))
+            items.append(
+                _item(
+                    5 + abs(change) / 20_000,
+                    "cash",
+                    f"Income from {name} {verb} from {euros(before)} to {euros(amount)}{cause}.",
+                    "good" if change > 0 else "bad",
+                )
+            )
     return items
 
 
@@ -191,13 +278,25 @@ def _fallbacks(year: Any, kpis: dict, before: dict, runway: float) -> list[tuple
     jobs = kpis[Kpi.JOBS] - before[Kpi.JOBS]
     revenue = kpis[Kpi.MEMBER_REVENUE] - before[Kpi.MEMBER_REVENUE]
     return [
-        _item(1.5, "cash", f"Cash at year end: {euros(year.loan_year.cash)}, a runway of "
-              f"{runway:.1f} months.", "neutral" if runway >= 6 else "bad"),
-        _item(1.2, "members", f"Membership stands at {members} ({joined} joined, {left} left).",
-              "neutral"),
-        _item(1.0, "impact", f"Compared with the same region without the cluster, members gained "
-              f"{jobs:+.0f} jobs and {revenue:+.1f} M EUR of revenue this year.",
-              "good" if jobs > 0 else "neutral"),
+        _item(
+            1.5,
+            "cash",
+            f"Cash at year end: {euros(year.loan_year.cash)}, a runway of {runway:.1f} months.",
+            "neutral" if runway >= 6 else "bad",
+        ),
+        _item(
+            1.2,
+            "members",
+            f"Membership stands at {members} ({joined} joined, {left} left).",
+            "neutral",
+        ),
+        _item(
+            1.0,
+            "impact",
+            f"Compared with the same region without the cluster, members gained "
+            f"{jobs:+.0f} jobs and {revenue:+.1f} M EUR of revenue this year.",
+            "good" if jobs > 0 else "neutral",
+        ),
     ]
 
 
@@ -208,17 +307,36 @@ def write_news(year: Any, kpis: dict, before: dict) -> list[NewsItem]:
     candidates = []
     loan = year.loan_year
     if loan.wound_up:
-        candidates.append(_item(30, "cash", "The emergency loan grew too large: the board has "
-                                "wound up the cluster organization and every member has left.",
-                                "bad"))
+        candidates.append(
+            _item(
+                30,
+                "cash",
+                "The emergency loan grew too large: the board has "
+                "wound up the cluster organization and every member has left.",
+                "bad",
+            )
+        )
     elif loan.borrowed > 0:
-        candidates.append(_item(12, "cash", f"Cash ran out: the board took an emergency loan of "
-                                f"{euros(loan.borrowed)}, and members heard of it.", "bad"))
+        candidates.append(
+            _item(
+                12,
+                "cash",
+                f"Cash ran out: the board took an emergency loan of "
+                f"{euros(loan.borrowed)}, and members heard of it.",
+                "bad",
+            )
+        )
     if year.stage != year.state.stage:
         up = year.stage > year.state.stage
-        candidates.append(_item(8, "stage", f"The cluster {'grew' if up else 'fell back'} from "
-                                f"{year.state.stage.label} to {year.stage.label} stage.",
-                                "good" if up else "bad"))
+        candidates.append(
+            _item(
+                8,
+                "stage",
+                f"The cluster {'grew' if up else 'fell back'} from "
+                f"{year.state.stage.label} to {year.stage.label} stage.",
+                "good" if up else "bad",
+            )
+        )
     mean_now = float(year.orgs.engagement[year.orgs.member].mean()) if year.orgs.member.any() else 0
     candidates += _member_items(year) + _funding_items(year) + _staff_items(year)
     candidates += _engagement_item(year, mean_now) + _revenue_items(year)
@@ -239,23 +357,62 @@ def dormant_report(state: ClusterState, scenario: Scenario, weights: dict) -> Ro
     from game.impact import region_kpis
 
     return RoundReport(
-        round=state.round, rounds=scenario.rounds, events=[], revenue_by_source={},
-        revenue_by_family={f: 0.0 for f in Family}, other_income=0.0, revenue_total=0.0,
-        costs={"staff": 0.0, "operations": 0.0, "projects": 0.0, "other": 0.0}, costs_total=0.0,
-        cash=state.cash, loan=state.loan, emergency_loan=0.0, runway_months=0.0,
-        financing_mix={f: 0.0 for f in Family}, stress=Stress.HIGH,
-        members=MemberReport(total=0, by_segment=empty, joined=empty, left=empty, join_reasons={},
-                             leave_reasons={}, engagement_mean=0.0,
-                             engagement_histogram=[0] * 5, contact=0.0, service_value=0.0),
-        staff=StaffReport(fte=0.0, interns=0, hired_fte=0.0, let_go_fte=0.0, quit_fte=0.0,
-                          capacity=0.0, demand=0.0, utilisation=0.0, delivery=0.0, time={}),
-        funding=FundingReport(applied={}, won=[], lost=[], ended=[], finished_projects=[],
-                              running={}, shortfalls={}),
-        kpis=region_kpis(state.organizations, state.impact), kpis_change=zero_kpi,
-        targets=state.policy.targets, stage=Stage.BABY.label, stage_before=Stage.BABY.label,
-        score=ScoreReport(components=components, round_total=0.0,
-                          game_score=game_score(state.scores, weights)),
-        news=[NewsItem(topic="cash", text="The cluster organization has been wound up; "
-                       "its board meets no more.", tone="bad")],
+        round=state.round,
+        rounds=scenario.rounds,
+        events=[],
+        revenue_by_source={},
+        revenue_by_family={f: 0.0 for f in Family},
+        other_income=0.0,
+        revenue_total=0.0,
+        costs={"staff": 0.0, "operations": 0.0, "projects": 0.0, "other": 0.0},
+        costs_total=0.0,
+        cash=state.cash,
+        loan=state.loan,
+        emergency_loan=0.0,
+        runway_months=0.0,
+        financing_mix={f: 0.0 for f in Family},
+        stress=Stress.HIGH,
+        members=MemberReport(
+            total=0,
+            by_segment=empty,
+            joined=empty,
+            left=empty,
+            join_reasons={},
+            leave_reasons={},
+            engagement_mean=0.0,
+            engagement_histogram=[0] * 5,
+            contact=0.0,
+            service_value=0.0,
+        ),
+        staff=StaffReport(
+            fte=0.0,
+            interns=0,
+            hired_fte=0.0,
+            let_go_fte=0.0,
+            quit_fte=0.0,
+            capacity=0.0,
+            demand=0.0,
+            utilisation=0.0,
+            delivery=0.0,
+            time={},
+        ),
+        funding=FundingReport(
+            applied={}, won=[], lost=[], ended=[], finished_projects=[], running={}, shortfalls={}
+        ),
+        kpis=region_kpis(state.organizations, state.impact),
+        kpis_change=zero_kpi,
+        targets=state.policy.targets,
+        stage=Stage.BABY.label,
+        stage_before=Stage.BABY.label,
+        score=ScoreReport(
+            components=components, round_total=0.0, game_score=game_score(state.scores, weights)
+        ),
+        news=[
+            NewsItem(
+                topic="cash",
+                text="The cluster organization has been wound up; its board meets no more.",
+                tone="bad",
+            )
+        ],
         wound_up=True,
     )

@@ -25,8 +25,15 @@ from game import members as mem
 from game.decisions import Decisions
 from game.errors import IllegalDecision
 from game.events import RoundEffects, age_events, combine_effects, record_responses
-from game.finance import family_totals, mix, runway_months, service_loan, settle, stress
-from game.finance import concentration
+from game.finance import (
+    concentration,
+    family_totals,
+    mix,
+    runway_months,
+    service_loan,
+    settle,
+    stress,
+)
 from game.impact import Draws, grow_region, region_kpis
 from game.news import Happenings, write_news
 from game.report import FundingReport, MemberReport, RoundReport, ScoreReport, StaffReport
@@ -41,11 +48,19 @@ from game.scoring import (
     sustainability_component,
 )
 from game.services import focus_vector, quality, spend_vector, staff_needed
-from game.stage import next_stage
 from game.staff import Workload, burnout, staff_team
+from game.stage import next_stage
 from game.state import AgreementState, ClusterState, Organizations
-from game.vocabulary import SERVICE_INDEX, Family, FeeModel, FundingKind, Kpi, ServiceLine
-from game.vocabulary import LeaveReason, SEGMENTS
+from game.vocabulary import (
+    SEGMENTS,
+    SERVICE_INDEX,
+    Family,
+    FeeModel,
+    FundingKind,
+    Kpi,
+    LeaveReason,
+    ServiceLine,
+)
 
 UNIFORM_ROWS = 4  # leave, join, spin-out, capital: one uniform each per organization
 
@@ -72,7 +87,7 @@ def draw_year(rng: np.random.Generator, n: int, scenario: Scenario) -> YearDraws
 def _activate(orgs: Organizations, share: float) -> int:
     """Bring a share of the dormant organizations into the region; return how many."""
     dormant = np.flatnonzero(~orgs.present)
-    count = int(round(share * dormant.size)) if share > 0 else 0
+    count = round(share * dormant.size) if share > 0 else 0
     orgs.present[dormant[:count]] = True
     return count
 
@@ -143,8 +158,9 @@ class _Year:
         pressure = existing + line_fte + fundraising
         fundraising_delivery = min(1.0, self.team.capacity / pressure) if pressure > 0 else 1.0
         member = self.orgs.member
-        engaged = np.bincount(self.orgs.segment[member], weights=self.orgs.engagement[member],
-                              minlength=len(SEGMENTS))
+        engaged = np.bincount(
+            self.orgs.segment[member], weights=self.orgs.engagement[member], minlength=len(SEGMENTS)
+        )
         mean_e = float(self.orgs.engagement[member].mean()) if member.any() else 0.0
         urgency = scenario.region.urgency + self.effects.urgency
         self.chances: dict[str, float] = {}
@@ -153,8 +169,14 @@ class _Year:
         for funding_id in applied:
             entry = scenario.funding_entry(funding_id)
             chance = fund.success_chance(
-                entry, state, self.policy.focus_areas, engaged, mean_e, urgency,
-                self.effects.chance_bonus, fundraising_delivery,
+                entry,
+                state,
+                self.policy.focus_areas,
+                engaged,
+                mean_e,
+                urgency,
+                self.effects.chance_bonus,
+                fundraising_delivery,
             )
             self.chances[funding_id] = round(chance, 3)
             if self.draws.funding[positions[funding_id]] < chance:
@@ -173,8 +195,9 @@ class _Year:
             capacity=self.team.capacity,
         )
 
-    def _obligation_fte(self, agreements: list[AgreementState], kind: FundingKind | None = None
-                        ) -> float:
+    def _obligation_fte(
+        self, agreements: list[AgreementState], kind: FundingKind | None = None
+    ) -> float:
         entries = [self.scenario.funding_entry(a.source) for a in agreements]
         return sum(e.staff_fte for e in entries if kind is None or e.kind == kind)
 
@@ -184,16 +207,23 @@ class _Year:
         spend = spend_vector(self.policy.budget)
         users = orgs.needs[orgs.member].sum(axis=0)
         effects = np.array([self.effects.service(line) for line in ServiceLine])
-        focus = focus_vector(self.policy.focus_areas, self.scenario.focus_areas,
-                             economy.services.focus_boost)
+        focus = focus_vector(
+            self.policy.focus_areas, self.scenario.focus_areas, economy.services.focus_boost
+        )
         delivery = self.workload.delivery
         self.spend = spend
         self.quality = quality(spend, users, delivery, effects * focus, economy.services)
-        self.contact = delivery * (0.4 + 0.6 * self.quality[SERVICE_INDEX[ServiceLine.MEMBER_RELATIONS]])
-        project_volume = sum(
-            a.amount for a in self.agreements
-            if self.scenario.funding_entry(a.source).kind == FundingKind.CALL
-        ) * self.workload.obligation_delivery
+        floor = economy.services.contact_floor
+        relations = self.quality[SERVICE_INDEX[ServiceLine.MEMBER_RELATIONS]]
+        self.contact = delivery * (floor + (1.0 - floor) * relations)
+        project_volume = (
+            sum(
+                a.amount
+                for a in self.agreements
+                if self.scenario.funding_entry(a.source).kind == FundingKind.CALL
+            )
+            * self.workload.obligation_delivery
+        )
         affinity = mem.segment_table(economy, "project_affinity")[orgs.segment]
         taking_part = max(float((affinity * orgs.member).sum()), 1.0)
         unit = economy.members.project_unit_cost
@@ -203,27 +233,39 @@ class _Year:
     def members(self) -> None:
         orgs, economy, effects = self.orgs, self.economy, self.effects
         rules = economy.members
-        fees = mem.fee_schedule(orgs.employees, self.policy.fees, economy)
+        scheduled = mem.fee_schedule(orgs.employees, self.policy.fees, economy)
+        fees = mem.phase_fees(scheduled, orgs.fee_paid, orgs.tenure, orgs.member, economy)
         urgency = self.scenario.region.urgency + effects.urgency
-        capacity = mem.fee_capacity(orgs.segment, orgs.employees, economy, urgency,
-                                    effects.fee_capacity_factor)
+        capacity = mem.fee_capacity(
+            orgs.segment, orgs.employees, economy, urgency, effects.fee_capacity_factor
+        )
         affinity = mem.segment_table(economy, "project_affinity")[orgs.segment]
         share_program = self.policy.fees.model == FeeModel.SHARE_PROGRAM
         bonus = rules.project_weight * affinity * self.project_intensity
         bonus = bonus + rules.ownership_bonus * (orgs.shareholder & share_program)
         bonus = bonus + mem.large_payer_bonus(orgs.segment, orgs.member, fees, economy)
-        appraisal = mem.appraise(orgs.needs, self.quality, fees, capacity, self.contact, bonus,
-                                 economy)
+        seen = mem.perceive(orgs.value_seen, orgs.needs @ self.quality, orgs.member, economy)
+        orgs.value_seen[:] = seen
+        appraisal = mem.appraise(seen, fees, capacity, self.contact, bonus, economy)
         shock = effects.engagement - (rules.strategy_revision_engagement if self.revised else 0)
         was_member = orgs.member.copy()
         engagement = mem.update_engagement(orgs.engagement, appraisal.target, shock, economy)
-        leaving = mem.departures(was_member, orgs.segment, orgs.tenure, engagement, appraisal,
-                                 effects.hardship_leave, self.draws.leave, economy)
+        leaving = mem.departures(
+            was_member,
+            orgs.segment,
+            orgs.tenure,
+            engagement,
+            appraisal,
+            effects.hardship_leave,
+            self.draws.leave,
+            economy,
+        )
         reputation = float(engagement[was_member].mean()) if was_member.any() else 0.0
         effort = mem.effort_vector(self.policy.recruitment) * self.workload.delivery
         prospects = orgs.present & ~was_member
-        joining = mem.arrivals(prospects, orgs.segment, appraisal, effort, reputation,
-                               self.draws.join, economy)
+        joining = mem.arrivals(
+            prospects, orgs.segment, appraisal, effort, reputation, self.draws.join, economy
+        )
         member = (was_member & ~leaving.leaving) | joining.joining
         starting = 0.5 * (rules.new_member_engagement + appraisal.target)
         orgs.engagement[:] = np.where(joining.joining, starting, np.where(member, engagement, 0.0))
@@ -249,9 +291,15 @@ class _Year:
 
     # -- 5. value impact -----------------------------------------------------------------------
     def impact(self) -> None:
-        result = grow_region(self.orgs, self.quality, self.project_intensity,
-                             self.effects.member_growth, int(self.state.stage),
-                             self.draws.impact, self.economy)
+        result = grow_region(
+            self.orgs,
+            self.quality,
+            self.project_intensity,
+            self.effects.member_growth,
+            int(self.state.stage),
+            self.draws.impact,
+            self.economy,
+        )
         self.orgs = result.organizations
         self.impact_year = result
         counted = dict(self.state.impact)
@@ -272,14 +320,25 @@ class _Year:
             families["member_shares"] = Family.PRIVATE
         for entry in self.lines:
             revenue[entry.id] = fund.line_revenue(
-                entry, orgs.member, orgs.segment, orgs.engagement, self.quality,
-                effects.line(entry.id), self.impact_year.capital_raised)
+                entry,
+                orgs.member,
+                orgs.segment,
+                orgs.engagement,
+                self.quality,
+                effects.line(entry.id),
+                self.impact_year.capital_raised,
+            )
             families[entry.id] = Family.PRIVATE
         private = sum(revenue.values())
         self.agreement_years = [
-            fund.agreement_year(a, self.scenario.funding_entry(a.source), private,
-                                float(self.spend.sum()), economy.staff.salary_fte,
-                                economy.finance.project_indirect_rate)
+            fund.agreement_year(
+                a,
+                self.scenario.funding_entry(a.source),
+                private,
+                float(self.spend.sum()),
+                economy.staff.salary_fte,
+                economy.finance.project_indirect_rate,
+            )
             for a in self.agreements
         ]
         for year in self.agreement_years:
@@ -291,10 +350,15 @@ class _Year:
         repaid, interest = service_loan(self.state.loan, economy.finance)
         self.costs = {
             "staff": self.team.cost,
-            "operations": staff.overhead_base + staff.overhead_per_fte * self.team.fte
-            + float(self.spend.sum()) + sum(e.fixed_cost for e in self.lines),
+            "operations": staff.overhead_base
+            + staff.overhead_per_fte * self.team.fte
+            + float(self.spend.sum())
+            + sum(e.fixed_cost for e in self.lines),
             "projects": sum(y.project_costs + y.cofinancing for y in self.agreement_years),
-            "other": effects.response_costs + self.dividends + interest + repaid
+            "other": effects.response_costs
+            + self.dividends
+            + interest
+            + repaid
             + max(-effects.cash, 0.0)
             + (economy.finance.strategy_revision_cost if self.revised else 0.0),
         }
@@ -311,13 +375,19 @@ class _Year:
             orgs.member[:] = False
             orgs.engagement[:] = 0.0
 
-    # -- 7. the year's end ---------------------------------------------------------------------------
+    # -- 7. the year's end -----------------------------------------------------------------
     def close(self) -> None:
         aged, finished = [], []
         for agreement in self.agreements:
             if agreement.years_left > 1:
-                aged.append(AgreementState(agreement.source, agreement.amount,
-                                           agreement.years_left - 1, agreement.started_round))
+                aged.append(
+                    AgreementState(
+                        agreement.source,
+                        agreement.amount,
+                        agreement.years_left - 1,
+                        agreement.started_round,
+                    )
+                )
             else:
                 finished.append(agreement.source)
         self.finished = finished
@@ -325,22 +395,25 @@ class _Year:
             f for f in finished if self.scenario.funding_entry(f).kind == FundingKind.CALL
         ]
         self.aged = tuple(aged)
-        self.overwork, self.quit_fte = burnout(self.state.overwork_years, self.workload.utilisation,
-                                               self.team.fte, self.economy.staff)
+        self.overwork, self.quit_fte = burnout(
+            self.state.overwork_years, self.workload.utilisation, self.team.fte, self.economy.staff
+        )
         by_segment = np.bincount(self.orgs.segment[self.orgs.member], minlength=len(SEGMENTS))
         self.stage = next_stage(
-            self.state.stage, self.scenario.stages, int(self.orgs.member.sum()),
-            sum(self.revenue.values()), self.state.track_record + len(self.finished_projects),
+            self.state.stage,
+            self.scenario.stages,
+            int(self.orgs.member.sum()),
+            sum(self.revenue.values()),
+            self.state.track_record + len(self.finished_projects),
             int((by_segment >= 3).sum()),
         )
 
     def run(self, weights: dict[str, float]) -> tuple[ClusterState, RoundReport]:
+        self.happenings.arrived = _activate(self.orgs, self.effects.activate_prospects)
         self.staff()
         self.applications()
         self.services()
         self.members()
-        _activated = _activate(self.orgs, self.effects.activate_prospects)
-        self.happenings.arrived = _activated
         self.impact()
         self.money()
         self.close()
@@ -380,10 +453,12 @@ def build_outcome(year: _Year, weights: dict[str, float]) -> tuple[ClusterState,
     net_cash = cash - loan - fund.future_cofinancing(year.aged, scenario)
     mean_e = float(orgs.engagement[member].mean()) if member.any() else 0.0
     components = {
-        "impact": impact_component(kpis, year.policy.targets, scenario.scoring, year.round_no,
-                                   scenario.rounds),
-        "sustainability": sustainability_component(net_cash, costs_total, revenue_total, level,
-                                                   finance),
+        "impact": impact_component(
+            kpis, year.policy.targets, scenario.scoring, year.round_no, scenario.rounds
+        ),
+        "sustainability": sustainability_component(
+            net_cash, costs_total, revenue_total, level, finance
+        ),
         "engagement": engagement_component(mean_e, int(member.sum()), state.start_members),
         "diversification": diversification_component(concentration(families)),
     }
@@ -409,10 +484,12 @@ def build_outcome(year: _Year, weights: dict[str, float]) -> tuple[ClusterState,
         scores=scores,
         last_terms={
             "value": float(year.appraisal.value[year.was_member].mean())
-            if year.was_member.any() else 0.0,
+            if year.was_member.any()
+            else 0.0,
             "contact": year.contact,
             "excess": float(year.appraisal.excess[year.was_member].mean())
-            if year.was_member.any() else 0.0,
+            if year.was_member.any()
+            else 0.0,
             "engagement": mean_e,
         }
         | {f"rev:{source}": amount for source, amount in year.revenue.items()},
@@ -439,10 +516,12 @@ def build_outcome(year: _Year, weights: dict[str, float]) -> tuple[ClusterState,
             by_segment=mem.count_by_segment(member, orgs.segment),
             joined=mem.count_by_segment(year.joining.joining, orgs.segment),
             left=mem.count_by_segment(leaving_mask, orgs.segment),
-            join_reasons=mem.main_reason_by_segment(year.joining.joining, orgs.segment,
-                                                    year.joining.reason, mem.JOIN_REASONS),
-            leave_reasons=mem.main_reason_by_segment(leaving_mask, orgs.segment, leave_reason,
-                                                     leave_names),
+            join_reasons=mem.main_reason_by_segment(
+                year.joining.joining, orgs.segment, year.joining.reason, mem.JOIN_REASONS
+            ),
+            leave_reasons=mem.main_reason_by_segment(
+                leaving_mask, orgs.segment, leave_reason, leave_names
+            ),
             engagement_mean=round(mean_e, 3),
             engagement_histogram=_histogram(orgs.engagement[member]),
             contact=round(year.contact, 3),
@@ -467,8 +546,9 @@ def build_outcome(year: _Year, weights: dict[str, float]) -> tuple[ClusterState,
             ended=year.ended + [f for f in year.finished if f not in year.ended],
             finished_projects=year.finished_projects,
             running={a.source: a.years_left for a in new_state.agreements},
-            shortfalls={y.source: y.shortfall_reason for y in year.agreement_years
-                        if y.shortfall_reason},
+            shortfalls={
+                y.source: y.shortfall_reason for y in year.agreement_years if y.shortfall_reason
+            },
         ),
         kpis=kpis,
         kpis_change={k: round(kpis[k] - before[k], 3) for k in kpis},
@@ -486,14 +566,15 @@ def build_outcome(year: _Year, weights: dict[str, float]) -> tuple[ClusterState,
     return new_state, report
 
 
-def _dormant_year(state: ClusterState, scenario: Scenario, weights: dict[str, float],
-                  rng: np.random.Generator) -> tuple[ClusterState, RoundReport]:
+def _dormant_year(
+    state: ClusterState, scenario: Scenario, weights: dict[str, float], rng: np.random.Generator
+) -> tuple[ClusterState, RoundReport]:
     """A wound-up cluster does nothing and scores nothing; its rounds still pass."""
     from game.news import dormant_report
 
-    components = {"impact": 0.0, "sustainability": 0.0, "engagement": 0.0,
-                  "diversification": 0.0}
+    components = {"impact": 0.0, "sustainability": 0.0, "engagement": 0.0, "diversification": 0.0}
     scores = (*state.scores, components)
-    new_state = age_events(state.evolve(round=state.round + 1, scores=scores,
-                                        rng_state=rng.bit_generator.state))
+    new_state = age_events(
+        state.evolve(round=state.round + 1, scores=scores, rng_state=rng.bit_generator.state)
+    )
     return new_state, dormant_report(new_state, scenario, weights)

@@ -25,8 +25,10 @@ def _staffing_problems(decisions: Decisions, state: ClusterState, scenario: Scen
     problems: list[Problem] = []
     if staffing.let_go_fte > max(state.staff_fte - 0.5, 0.0) + 1e-9:
         problems.append(
-            ("staffing.let_go_fte",
-             f"you have {state.staff_fte:g} FTE and at least 0.5 FTE must stay")
+            (
+                "staffing.let_go_fte",
+                f"you have {state.staff_fte:g} FTE and at least 0.5 FTE must stay",
+            )
         )
     if state.staff_fte - staffing.let_go_fte + staffing.hire_fte > rules.max_fte + 1e-9:
         problems.append(("staffing.hire_fte", f"staff may not exceed {rules.max_fte:g} FTE"))
@@ -114,7 +116,10 @@ def apply_policy(policy: Policy, decisions: Decisions) -> tuple[Policy, bool]:
             tuple(decisions.strategy.focus_areas),
             dict(decisions.strategy.targets),
         )
-        revised = policy.strategy_set and new != (policy.ambition, policy.focus_areas,
-                                                   policy.targets)
+        revised = policy.strategy_set and new != (
+            policy.ambition,
+            policy.focus_areas,
+            policy.targets,
+        )
         changes.update(ambition=new[0], focus_areas=new[1], targets=new[2], strategy_set=True)
     return replace(policy, **changes), revised

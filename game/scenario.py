@@ -58,7 +58,7 @@ class SegmentProfile(Strict):
         description="Relative weight of each service line for this segment; normalised."
     )
     fee_capacity: Euros = Field(
-        description="Yearly fee (EUR) a median-size member of this segment would pay for full value."
+        description="Yearly fee (EUR) a median-size member would pay for the full value."
     )
     join_rate: Share = Field(description="Base yearly chance that a prospect joins if courted.")
     leave_rate: Share = Field(description="Base yearly chance that a content member leaves.")
@@ -98,6 +98,9 @@ class ServiceEconomy(Strict):
     focus_boost: NonNegative = Field(
         description="Extra effectiveness of a line in focus, divided by the number of focus areas."
     )
+    contact_floor: Share = Field(
+        description="Contact members feel from staff presence alone, without member relations."
+    )
     contact_fte_per_member: NonNegative = Field(
         description="FTE of personal contact each member needs to feel known."
     )
@@ -126,10 +129,16 @@ class MemberEconomy(Strict):
     )
     project_weight: NonNegative = Field(description="Engagement gained from project work.")
     project_unit_cost: Positive = Field(
-        description="Project EUR per taking-part member at which project work gives 63% of its value."
+        description="Project EUR per taking-part member giving 63% of project value."
     )
     ownership_bonus: NonNegative = Field(description="Engagement bonus for shareholders.")
     adjustment_speed: Share = Field(description="Share of the gap to target closed each year.")
+    fee_phase_in: Share = Field(
+        description="Share of a fee change that existing members pay in its first year."
+    )
+    perception_speed: Share = Field(
+        description="Share of the gap between perceived and delivered value closed each year."
+    )
     disengaged_leave: NonNegative = Field(
         description="Leave chance added at zero engagement (scaled by the square of disengagement)."
     )
@@ -318,7 +327,9 @@ class EventEffects(Strict):
     member_growth: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(
         0.0, description="Added to every organization's revenue growth."
     )
-    hardship_leave: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(0.0, description="Added to every member's leave chance.")
+    hardship_leave: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(
+        0.0, description="Added to every member's leave chance."
+    )
     fee_capacity_factor: Annotated[float, Field(ge=0, le=3)] = 1.0
     end_funding: list[str] = Field(
         default_factory=list, description="Funding ids whose agreements end now."

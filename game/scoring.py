@@ -63,10 +63,18 @@ def sustainability_component(
     return 100.0 * (0.4 * runway + 0.35 * balance + 0.25 * STRESS_SCORE[stress])
 
 
+ENGAGED_REFERENCE = 0.7  # a well-run cluster keeps its starting members this engaged
+ENGAGED_CAP = 1.3  # engaged membership above 130 % of that reference earns no more
+
+
 def engagement_component(mean_engagement: float, members: int, start_members: int) -> float:
-    """Score members' engagement, with a smaller weight on keeping and growing the base."""
-    base = min(members / max(start_members, 1), 1.5) / 1.5
-    return 100.0 * (0.7 * mean_engagement + 0.3 * base)
+    """Score engaged membership against the starting base, and average engagement.
+
+    Counting engaged members (members times their engagement) rather than the
+    average alone means a cluster cannot score by shrinking to a loyal few.
+    """
+    engaged = members * mean_engagement / max(start_members * ENGAGED_REFERENCE, 1.0)
+    return 100.0 * (0.6 * min(engaged, ENGAGED_CAP) / ENGAGED_CAP + 0.4 * mean_engagement)
 
 
 def diversification_component(herfindahl: float) -> float:

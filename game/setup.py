@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.members import fee_schedule
 from game.scenario import Scenario, SegmentProfile
+from game.services import quality, spend_vector
 from game.state import AgreementState, ClusterState, Organizations, Policy
 from game.vocabulary import SEGMENTS, SERVICES, Kpi, Stage
 
@@ -78,9 +80,19 @@ def draw_organizations(scenario: Scenario, seed: int) -> Organizations:
         present=rows["present"],
         founding=member.copy(),
         tenure=np.where(member, 3, 0).astype(np.int16),
-        fee_paid=np.zeros(n),
+        fee_paid=fee_schedule(rows["employees"], scenario.start.fees, scenario.economy) * member,
         shareholder=np.zeros(n, dtype=bool),
+        value_seen=_starting_value(scenario, rows["needs"]),
     )
+
+
+def _starting_value(scenario: Scenario, needs: np.ndarray) -> np.ndarray:
+    """Return the value the starting services deliver, as members perceive it at the start."""
+    members = sum(scenario.start.members.values())
+    share = needs[:members].sum(axis=0)
+    spend = spend_vector(dict(scenario.start.budget))
+    delivered = quality(spend, share, 1.0, np.ones(len(SERVICES)), scenario.economy.services)
+    return needs @ delivered
 
 
 def initial_state(scenario: Scenario, seed: int) -> ClusterState:

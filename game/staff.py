@@ -32,8 +32,9 @@ def staff_team(fte: float, interns: int, staffing: Staffing, rules: StaffEconomy
     let_go = min(staffing.let_go_fte, max(fte - 0.5, 0.0))
     hires = min(staffing.hire_fte, max(rules.max_fte - (fte - let_go), 0.0))
     new_fte = fte - let_go + hires
-    new_interns = min(max(interns - staffing.let_go_interns, 0) + staffing.hire_interns,
-                      rules.max_interns)
+    new_interns = min(
+        max(interns - staffing.let_go_interns, 0) + staffing.hire_interns, rules.max_interns
+    )
     capacity = (
         (new_fte - hires)
         + hires * rules.new_hire_productivity
@@ -103,7 +104,9 @@ class Workload:
         }
 
 
-def burnout(overwork_years: int, utilisation: float, fte: float, rules: StaffEconomy) -> tuple[int, float]:
+def burnout(
+    overwork_years: int, utilisation: float, fte: float, rules: StaffEconomy
+) -> tuple[int, float]:
     """Return the new overwork count and the FTE who quit after two overloaded years."""
     if utilisation <= rules.burnout_threshold:
         return 0, 0.0

@@ -13,8 +13,9 @@ from game.vocabulary import Stage
 DEMOTION_MARGIN = 0.75
 
 
-def _meets(t: StageThreshold, members: int, revenue: float, record: int, segments: int,
-           margin: float = 1.0) -> bool:
+def _meets(
+    t: StageThreshold, members: int, revenue: float, record: int, segments: int, margin: float = 1.0
+) -> bool:
     return (
         members >= margin * t.min_members
         and revenue >= margin * t.min_revenue

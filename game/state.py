@@ -37,6 +37,7 @@ ARRAY_COLUMNS = (
     "tenure",
     "fee_paid",
     "shareholder",
+    "value_seen",
 )
 
 
@@ -59,6 +60,7 @@ class Organizations:
     tenure: np.ndarray  # int16 years of membership
     fee_paid: np.ndarray  # float64 EUR paid last year
     shareholder: np.ndarray  # bool: holds a share (share program)
+    value_seen: np.ndarray  # float64 0..1: service value as members perceive it (lagged)
 
     @property
     def size(self) -> int:

@@ -22,12 +22,20 @@ StrategyFunction = Callable[[TeamView, Scenario, np.random.Generator], Decisions
 L = ServiceLine
 
 
+def expected_fees(view: TeamView) -> float:
+    """Estimate a year of fees from the fee schedule when no report exists yet."""
+    fees = view.fees
+    if fees.model == FeeModel.FLAT:
+        return view.members * fees.flat
+    if fees.model == FeeModel.TIERED:
+        return view.members * (0.6 * fees.small + 0.3 * fees.medium + 0.1 * fees.large)
+    return 0.0
+
+
 def expected_income(view: TeamView, scenario: Scenario) -> float:
-    """Estimate next year's income a board can spend: private revenue plus agreements."""
+    """Estimate this year's income a board can spend: private revenue plus agreements."""
     report = view.last_report
-    private = report.revenue_by_family[Family.PRIVATE] if report else 0.0
-    if report is None:
-        private = view.members * 900.0
+    private = report.revenue_by_family[Family.PRIVATE] if report else expected_fees(view)
     income = private
     economy = scenario.economy
     for agreement in view.agreements:
@@ -41,22 +49,52 @@ def expected_income(view: TeamView, scenario: Scenario) -> float:
     return income
 
 
-def fixed_costs(view: TeamView, scenario: Scenario, fte: float, interns: int,
-                lines: list[str]) -> float:
+def fixed_costs(
+    view: TeamView, scenario: Scenario, fte: float, interns: int, lines: list[str]
+) -> float:
     staff = scenario.economy.staff
     running = sum(scenario.funding_entry(i).fixed_cost for i in lines)
-    return (fte * staff.salary_fte + interns * staff.intern_cost + staff.overhead_base
-            + staff.overhead_per_fte * fte + running + view.loan / 3.0)
+    return (
+        fte * staff.salary_fte
+        + interns * staff.intern_cost
+        + staff.overhead_base
+        + staff.overhead_per_fte * fte
+        + running
+        + view.loan / 3.0
+    )
 
 
-def affordable_services(view: TeamView, scenario: Scenario, fte: float, interns: int,
-                        lines: list[str], reserve_months: float = 3.0) -> float:
-    """Return a services budget that keeps a few months of costs in the bank."""
+def ending_soon(view: TeamView, years: int = 2) -> float:
+    """Return the yearly public money whose agreements end within a few years."""
+    return sum(
+        a.amount for a in view.agreements if a.family == Family.PUBLIC and a.years_left <= years
+    )
+
+
+def affordable_services(
+    view: TeamView,
+    scenario: Scenario,
+    fte: float,
+    interns: int,
+    lines: list[str],
+    reserve_months: float = 3.0,
+    prudence: float = 0.0,
+) -> float:
+    """Return a services budget that keeps a few months of costs in the bank.
+
+    ``prudence`` sets aside part of the public money that is about to end, so the
+    drop does not come as a cliff (what a board that reads its agreements does).
+    """
+    current = float(sum(view.budget.values()))
+    if view.last_report is None:  # no accounts yet: keep the budget the cluster starts with
+        return current
     costs = fixed_costs(view, scenario, fte, interns, lines)
-    wanted = reserve_months / 12.0 * costs
-    rebuild = max(wanted - view.cash, 0.0) / 2.0
+    wanted = reserve_months / 12.0 * costs + prudence * ending_soon(view) / 2.0
+    rebuild = max(wanted - view.cash, 0.0) / 3.0
     spare = max(view.cash - wanted, 0.0) / 3.0
-    return float(np.clip(expected_income(view, scenario) - costs - rebuild + spare, 10_000, 600_000))
+    target = expected_income(view, scenario) - costs - rebuild + spare
+    # boards move budgets step by step rather than all at once
+    return float(np.clip(0.5 * current + 0.5 * target, 10_000, 600_000))
 
 
 def split(total: float, weights: dict[ServiceLine, float]) -> dict[ServiceLine, float]:
@@ -64,11 +102,14 @@ def split(total: float, weights: dict[ServiceLine, float]) -> dict[ServiceLine, 
     return {line: round(total * weights.get(line, 0.0) / whole, -2) for line in ServiceLine}
 
 
-def eligible(view: TeamView, family: Family | None = None, kind: FundingKind | None = None
-             ) -> list[str]:
+def eligible(
+    view: TeamView, family: Family | None = None, kind: FundingKind | None = None
+) -> list[str]:
     return [
-        option.id for option in view.funding
-        if option.eligible and (family is None or option.family == family)
+        option.id
+        for option in view.funding
+        if option.eligible
+        and (family is None or option.family == family)
         and (kind is None or option.kind == kind)
     ]
 
@@ -77,7 +118,9 @@ def utilisation(view: TeamView) -> float:
     return view.last_report.staff.utilisation if view.last_report else 0.8
 
 
-def first_strategy(view: TeamView, focus: list[str], ambition: str, scale: float) -> Strategy | None:
+def first_strategy(
+    view: TeamView, focus: list[str], ambition: str, scale: float
+) -> Strategy | None:
     """Set the strategy in the first round; keep it afterwards (revising costs money)."""
     if view.strategy_set:
         return None
@@ -88,8 +131,7 @@ def first_strategy(view: TeamView, focus: list[str], ambition: str, scale: float
 
 
 def focus_by_service(view: TeamView, services: set[ServiceLine], count: int = 2) -> list[str]:
-    ranked = sorted(view.focus_area_options,
-                    key=lambda a: -len(services.intersection(a.services)))
+    ranked = sorted(view.focus_area_options, key=lambda a: -len(services.intersection(a.services)))
     return [area.id for area in ranked[:count]]
 
 
@@ -97,12 +139,23 @@ def defaults(view: TeamView) -> dict[str, str]:
     return {e.id: e.default_choice for e in view.events if e.new and e.default_choice}
 
 
-def staffing_for(view: TeamView, scenario: Scenario, services_budget: float,
-                 grow_at: float = 1.0, max_fte: float = 8.0) -> Staffing:
-    """Hire when overloaded and affordable; let go when cash has run out."""
-    if view.cash <= scenario.economy.finance.loan_buffer and view.loan > 0 and view.staff_fte > 1.5:
-        return Staffing(let_go_fte=min(1.0, view.staff_fte - 1.0))
-    if utilisation(view) > grow_at and services_budget > 80_000 and view.staff_fte < max_fte:
+def staffing_for(
+    view: TeamView,
+    scenario: Scenario,
+    services_budget: float,
+    grow_at: float = 1.0,
+    max_fte: float = 8.0,
+) -> Staffing:
+    """Hire when overloaded and lasting income pays for it; cut staff when services starve."""
+    salary = scenario.economy.staff.salary_fte
+    if view.staff_fte > 2.0 and services_budget < 0.8 * salary and utilisation(view) < 0.9:
+        return Staffing(let_go_fte=1.0)
+    lasting = (
+        expected_income(view, scenario)
+        - ending_soon(view)
+        - fixed_costs(view, scenario, view.staff_fte + 1.0, view.interns, view.revenue_lines)
+    )
+    if utilisation(view) > grow_at and lasting > 80_000 and view.staff_fte < max_fte:
         return Staffing(hire_fte=1.0)
     return Staffing()
 
@@ -113,10 +166,12 @@ def staffing_for(view: TeamView, scenario: Scenario, services_budget: float,
 def passive_public(view: TeamView, scenario: Scenario, rng: np.random.Generator) -> Decisions:
     """A passive board living on public money: applies for every public program, changes little."""
     budget = None
-    if view.cash < 0.15 * fixed_costs(view, scenario, view.staff_fte, view.interns,
-                                      view.revenue_lines):
-        total = affordable_services(view, scenario, view.staff_fte, view.interns,
-                                    view.revenue_lines)
+    if view.cash < 0.15 * fixed_costs(
+        view, scenario, view.staff_fte, view.interns, view.revenue_lines
+    ):
+        total = affordable_services(
+            view, scenario, view.staff_fte, view.interns, view.revenue_lines
+        )
         budget = split(total, {line: view.budget.get(line, 0.0) + 1.0 for line in ServiceLine})
     return Decisions(
         budget=budget,
@@ -128,35 +183,57 @@ def passive_public(view: TeamView, scenario: Scenario, rng: np.random.Generator)
 
 def member_first(view: TeamView, scenario: Scenario, rng: np.random.Generator) -> Decisions:
     """A member-first diversifier: progressive fees matched by services, contact, mixed funding."""
-    lines = [o.id for o in view.revenue_line_options
-             if o.service in {L.MATCHMAKING_EVENTS, L.TRAINING_TALENT, L.MARKET_INTELLIGENCE,
-                              L.INTERNATIONALISATION}]
+    lines = [
+        o.id
+        for o in view.revenue_line_options
+        if o.service
+        in {L.MATCHMAKING_EVENTS, L.TRAINING_TALENT, L.MARKET_INTELLIGENCE, L.INTERNATIONALISATION}
+    ]
     capacity = scenario.economy.segments[Segment.SME].fee_capacity
     large = scenario.economy.segments[Segment.LARGE_INDUSTRY].fee_capacity
-    fees = FeeSchedule(model=FeeModel.TIERED, small=round(0.45 * capacity, -1),
-                       medium=round(1.2 * capacity, -1), large=round(0.7 * large, -1))
-    total = affordable_services(view, scenario, view.staff_fte, view.interns, lines)
-    weights = {L.MEMBER_RELATIONS: 0.2, L.MATCHMAKING_EVENTS: 0.18, L.TRAINING_TALENT: 0.12,
-               L.INTERNATIONALISATION: 0.12, L.COLLABORATIVE_RD: 0.12,
-               L.MARKET_INTELLIGENCE: 0.08, L.POLICY_LOBBYING: 0.06, L.STARTUP_PROGRAMS: 0.06,
-               L.ACCESS_TO_CAPITAL: 0.06}
+    fees = FeeSchedule(
+        model=FeeModel.TIERED,
+        small=round(0.35 * capacity, -1),
+        medium=round(1.0 * capacity, -1),
+        large=round(0.4 * large, -1),
+    )
+    total = affordable_services(view, scenario, view.staff_fte, view.interns, lines, prudence=1.0)
+    weights = {
+        L.MEMBER_RELATIONS: 0.2,
+        L.MATCHMAKING_EVENTS: 0.18,
+        L.TRAINING_TALENT: 0.12,
+        L.INTERNATIONALISATION: 0.12,
+        L.COLLABORATIVE_RD: 0.12,
+        L.MARKET_INTELLIGENCE: 0.08,
+        L.POLICY_LOBBYING: 0.06,
+        L.STARTUP_PROGRAMS: 0.06,
+        L.ACCESS_TO_CAPITAL: 0.06,
+    }
     calls = eligible(view, kind=FundingKind.CALL)
     projects_running = sum(1 for a in view.agreements if a.family == Family.PROJECT)
     apply = eligible(view, Family.PUBLIC)
     if calls and projects_running < 2 and utilisation(view) < 1.0:
         apply.append(calls[0])
-    focus = focus_by_service(view, {L.MATCHMAKING_EVENTS, L.INTERNATIONALISATION,
-                                    L.TRAINING_TALENT})
+    focus = focus_by_service(
+        view, {L.MATCHMAKING_EVENTS, L.INTERNATIONALISATION, L.TRAINING_TALENT}
+    )
     return Decisions(
         budget=split(total, weights),
         staffing=staffing_for(view, scenario, total),
         fees=fees,
         funding=Funding(apply=apply[:MAX_APPLICATIONS], revenue_lines=lines),
-        recruitment={Segment.SME: 0.6, Segment.LARGE_INDUSTRY: 0.5, Segment.ACADEMIA: 0.3,
-                     Segment.STARTUP: 0.3, Segment.GOVERNMENT: 0.2, Segment.CAPITAL: 0.2},
+        recruitment={
+            Segment.SME: 0.6,
+            Segment.LARGE_INDUSTRY: 0.5,
+            Segment.ACADEMIA: 0.3,
+            Segment.STARTUP: 0.3,
+            Segment.GOVERNMENT: 0.2,
+            Segment.CAPITAL: 0.2,
+        },
         strategy=first_strategy(view, focus, "Be the place members grow together.", 0.8),
-        responses={e.id: (e.choices[0].id if e.choices else "") for e in view.events
-                   if e.new and e.choices},
+        responses={
+            e.id: (e.choices[0].id if e.choices else "") for e in view.events if e.new and e.choices
+        },
     )
 
 
@@ -165,9 +242,15 @@ def project_chaser(view: TeamView, scenario: Scenario, rng: np.random.Generator)
     lines = list(view.revenue_lines)
     interns = min(view.interns + 1, 3)
     total = affordable_services(view, scenario, view.staff_fte, interns, lines)
-    weights = {L.COLLABORATIVE_RD: 0.4, L.MATCHMAKING_EVENTS: 0.15, L.INTERNATIONALISATION: 0.15,
-               L.MARKET_INTELLIGENCE: 0.1, L.POLICY_LOBBYING: 0.1, L.TRAINING_TALENT: 0.08,
-               L.MEMBER_RELATIONS: 0.02}
+    weights = {
+        L.COLLABORATIVE_RD: 0.4,
+        L.MATCHMAKING_EVENTS: 0.15,
+        L.INTERNATIONALISATION: 0.15,
+        L.MARKET_INTELLIGENCE: 0.1,
+        L.POLICY_LOBBYING: 0.1,
+        L.TRAINING_TALENT: 0.08,
+        L.MEMBER_RELATIONS: 0.02,
+    }
     apply = eligible(view, kind=FundingKind.CALL) + eligible(view, Family.PUBLIC)
     focus = focus_by_service(view, {L.COLLABORATIVE_RD}, 3)
     return Decisions(
@@ -182,14 +265,24 @@ def project_chaser(view: TeamView, scenario: Scenario, rng: np.random.Generator)
 
 def startup_builder(view: TeamView, scenario: Scenario, rng: np.random.Generator) -> Decisions:
     """A startup-and-capital builder: scale-up programs, investors, success fees."""
-    lines = [o.id for o in view.revenue_line_options
-             if o.service in {L.STARTUP_PROGRAMS, L.ACCESS_TO_CAPITAL, L.MATCHMAKING_EVENTS}]
+    lines = [
+        o.id
+        for o in view.revenue_line_options
+        if o.service in {L.STARTUP_PROGRAMS, L.ACCESS_TO_CAPITAL, L.MATCHMAKING_EVENTS}
+    ]
     large = scenario.economy.segments[Segment.LARGE_INDUSTRY].fee_capacity
-    fees = FeeSchedule(model=FeeModel.TIERED, small=300.0, medium=1500.0,
-                       large=round(0.6 * large, -1))
-    total = affordable_services(view, scenario, view.staff_fte, view.interns, lines)
-    weights = {L.STARTUP_PROGRAMS: 0.28, L.ACCESS_TO_CAPITAL: 0.24, L.MATCHMAKING_EVENTS: 0.16,
-               L.MEMBER_RELATIONS: 0.12, L.COLLABORATIVE_RD: 0.1, L.INTERNATIONALISATION: 0.1}
+    fees = FeeSchedule(
+        model=FeeModel.TIERED, small=300.0, medium=1500.0, large=round(0.6 * large, -1)
+    )
+    total = affordable_services(view, scenario, view.staff_fte, view.interns, lines, prudence=1.0)
+    weights = {
+        L.STARTUP_PROGRAMS: 0.28,
+        L.ACCESS_TO_CAPITAL: 0.24,
+        L.MATCHMAKING_EVENTS: 0.16,
+        L.MEMBER_RELATIONS: 0.12,
+        L.COLLABORATIVE_RD: 0.1,
+        L.INTERNATIONALISATION: 0.1,
+    }
     apply = eligible(view, Family.PUBLIC)
     calls = eligible(view, kind=FundingKind.CALL)
     if calls and utilisation(view) < 0.95:
@@ -201,10 +294,12 @@ def startup_builder(view: TeamView, scenario: Scenario, rng: np.random.Generator
         fees=fees,
         funding=Funding(apply=apply[:MAX_APPLICATIONS], revenue_lines=lines),
         recruitment={Segment.STARTUP: 1.0, Segment.CAPITAL: 1.0, Segment.LARGE_INDUSTRY: 0.3},
-        strategy=first_strategy(view, focus, "Grow the startups that will build the industry.",
-                                0.8),
-        responses={e.id: (e.choices[0].id if e.choices else "") for e in view.events
-                   if e.new and e.choices},
+        strategy=first_strategy(
+            view, focus, "Grow the startups that will build the industry.", 0.8
+        ),
+        responses={
+            e.id: (e.choices[0].id if e.choices else "") for e in view.events if e.new and e.choices
+        },
     )
 
 
@@ -216,8 +311,9 @@ def fee_maximiser(view: TeamView, scenario: Scenario, rng: np.random.Generator) 
     return Decisions(
         budget=split(total, {line: 1.0 for line in ServiceLine}),
         fees=FeeSchedule(model=FeeModel.FLAT, flat=round(2.0 * capacity, -1)),
-        funding=Funding(apply=eligible(view, Family.PUBLIC)[:MAX_APPLICATIONS],
-                        revenue_lines=lines),
+        funding=Funding(
+            apply=eligible(view, Family.PUBLIC)[:MAX_APPLICATIONS], revenue_lines=lines
+        ),
         recruitment={s: 0.0 for s in Segment},
         strategy=first_strategy(view, [], "Make members pay for what the cluster is worth.", 0.5),
         responses=defaults(view),
@@ -233,20 +329,25 @@ def random_valid(view: TeamView, scenario: Scenario, rng: np.random.Generator) -
     apply = [str(x) for x in rng.choice(options, size=count, replace=False)] if count else []
     lines = [o.id for o in view.revenue_line_options if rng.random() < 0.5]
     model = FeeModel(str(rng.choice([m.value for m in FeeModel])))
-    fees = FeeSchedule(model=model, flat=float(rng.integers(0, 40)) * 100,
-                       small=float(rng.integers(0, 20)) * 100,
-                       medium=float(rng.integers(0, 40)) * 100,
-                       large=float(rng.integers(0, 200)) * 100)
+    fees = FeeSchedule(
+        model=model,
+        flat=float(rng.integers(0, 40)) * 100,
+        small=float(rng.integers(0, 20)) * 100,
+        medium=float(rng.integers(0, 40)) * 100,
+        large=float(rng.integers(0, 200)) * 100,
+    )
     staffing = Staffing(
-        hire_fte=round(float(rng.choice([0.0, 0.0, 0.5, 1.0])), 1)
-        if view.staff_fte < 6 else 0.0,
+        hire_fte=round(float(rng.choice([0.0, 0.0, 0.5, 1.0])), 1) if view.staff_fte < 6 else 0.0,
         let_go_fte=0.5 if view.staff_fte > 2 and rng.random() < 0.15 else 0.0,
     )
-    responses = {e.id: str(rng.choice([c.id for c in e.choices]))
-                 for e in view.events if e.new and e.choices}
+    responses = {
+        e.id: str(rng.choice([c.id for c in e.choices])) for e in view.events if e.new and e.choices
+    }
     focus = [a.id for a in view.focus_area_options if rng.random() < 0.4][:5]
     return Decisions(
-        budget=budget, staffing=staffing, fees=fees,
+        budget=budget,
+        staffing=staffing,
+        fees=fees,
         funding=Funding(apply=apply, revenue_lines=lines),
         recruitment={s: round(float(rng.random()), 2) for s in Segment},
         strategy=first_strategy(view, focus, "Try things.", float(rng.uniform(0.2, 1.5))),

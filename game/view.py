@@ -145,33 +145,57 @@ def team_view(
         targets=policy.targets,
         strategy_set=policy.strategy_set,
         agreements=[
-            AgreementView(source=a.source, name=scenario.funding_entry(a.source).name,
-                          family=scenario.funding_entry(a.source).family, amount=a.amount,
-                          years_left=a.years_left)
+            AgreementView(
+                source=a.source,
+                name=scenario.funding_entry(a.source).name,
+                family=scenario.funding_entry(a.source).family,
+                amount=a.amount,
+                years_left=a.years_left,
+            )
             for a in state.agreements
         ],
         funding=[
             FundingOption(
-                id=e.id, name=e.name, family=e.family, kind=e.kind, description=e.description,
-                amount=e.amount, term=e.term, cofinancing=e.cofinancing,
-                private_match=e.private_match, staff_fte=e.staff_fte,
-                projects_only=e.projects_only, eligible=reason is None, reason=reason,
+                id=e.id,
+                name=e.name,
+                family=e.family,
+                kind=e.kind,
+                description=e.description,
+                amount=e.amount,
+                term=e.term,
+                cofinancing=e.cofinancing,
+                private_match=e.private_match,
+                staff_fte=e.staff_fte,
+                projects_only=e.projects_only,
+                eligible=reason is None,
+                reason=reason,
             )
             for e, reason in funding_options(state, scenario, round_no, open_calls)
         ],
         revenue_line_options=[
-            RevenueLineOption(id=e.id, name=e.name, description=e.description, service=e.service,
-                              price=e.price, fixed_cost=e.fixed_cost, staff_fte=e.staff_fte,
-                              running=e.id in policy.revenue_lines)
+            RevenueLineOption(
+                id=e.id,
+                name=e.name,
+                description=e.description,
+                service=e.service,
+                price=e.price,
+                fixed_cost=e.fixed_cost,
+                staff_fte=e.staff_fte,
+                running=e.id in policy.revenue_lines,
+            )
             for e in scenario.funding
             if e.kind == FundingKind.REVENUE_LINE
         ],
         events=[
             EventView(
-                id=card.id, title=card.title, text=card.text,
-                choices=[EventChoiceView(id=c.id, label=c.label, cost=c.cost)
-                         for c in card.choices],
-                default_choice=card.default_choice, new=card.id in fresh,
+                id=card.id,
+                title=card.title,
+                text=card.text,
+                choices=[
+                    EventChoiceView(id=c.id, label=c.label, cost=c.cost) for c in card.choices
+                ],
+                default_choice=card.default_choice,
+                new=card.id in fresh,
             )
             for card in (scenario.event_card(e.event_id) for e in state.events)
         ],
