@@ -213,7 +213,67 @@ def build_parser() -> Parser:
         "--messages", action="store_true", help="print the schema of the protocol messages instead"
     )
     schema.set_defaults(run=cmd_schema)
+    _add_server_commands(commands)
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0 to 65535 (got {text!r})")
+    return int(text)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number (got {text!r})") from None
+    if not 0 < value < 1e9:
+        raise argparse.ArgumentTypeError(f"expected a positive number (got {text!r})")
+    return value
+
+
+def _add_server_commands(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="run the game server (websockets + SQLite)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=_port, default=8765, help="port (0: any free port)")
+    serve.add_argument("--db", default="clusterboard.db", help="SQLite event log")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--tls-cert", default=None, help="certificate file: serve wss://")
+    serve.add_argument("--tls-key", default=None, help="private key file for --tls-cert")
+    serve.add_argument("--origin", action="append", help="allowed browser origin (repeatable)")
+    serve.add_argument("--max-sessions", type=int, default=200, help="sessions per server")
+    serve.add_argument("--max-message", type=int, default=65536, help="bytes per message")
+    serve.add_argument("--rate", type=_positive, default=20.0, help="messages/second/connection")
+    serve.add_argument("--players-per-team", type=int, default=6, help="players per team")
+    serve.add_argument("--ping-interval", type=_positive, default=20.0, help="seconds")
+    serve.add_argument("--ping-timeout", type=_positive, default=20.0, help="seconds")
+    serve.add_argument("--sync", choices=["normal", "full"], default="normal",
+                       help="SQLite synchronous mode (full: fsync every command)")
+    serve.add_argument("--resolve-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.set_defaults(run=_external("server.cli", "cmd_serve"))
+
+    bot = commands.add_parser("bot", help="play a computer-run team over the network")
+    bot.add_argument("--url", required=True, help="server address, ws://HOST:PORT")
+    bot.add_argument("--code", required=True, help="the session's join code")
+    bot.add_argument("--team", required=True, help="team name")
+    bot.add_argument("--strategy", default="member_first", choices=list(STRATEGIES))
+    bot.add_argument("--name", default="bot", help="display name")
+    bot.add_argument("--seed", type=_seed, default=1, help="seed of the random strategy")
+    bot.add_argument("--log-level", default="warning", choices=["debug", "info", "warning"])
+    bot.set_defaults(run=_external("server.cli", "cmd_bot"))
+
+    load = commands.add_parser("loadtest", help="play many sessions of bots against a server")
+    load.add_argument("--sessions", type=int, default=10, help="sessions (default 10)")
+    load.add_argument("--clients", type=int, default=10, help="bot teams per session")
+    load.add_argument("--rounds", type=_rounds, default=10, help="rounds per game")
+    load.add_argument("--url", default=None, help="a running server (default: start one)")
+    load.add_argument("--server-pid", type=int, default=None, help="its process id (memory)")
+    load.add_argument("--think", type=_positive, default=2.0, help="max seconds a bot thinks")
+    load.add_argument("--timeout", type=_positive, default=600.0, help="give up after seconds")
+    load.add_argument("--json", action="store_true", help="print the figures as JSON")
+    load.add_argument("--no-baseline", action="store_true", help="skip the broadcast baseline")
+    load.set_defaults(run=_external("server.cli", "cmd_loadtest"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,330 @@
+"""The websocket shell around the session cores: parse, enqueue, log, send what comes out.
+
+One ``SessionRunner`` per session owns the session: a single task reads its
+queue, hands each command to the core, appends accepted commands to the event
+log, then sends the outbox with ``broadcast`` (which never waits on a slow
+client, so a dead connection cannot stall a round). Connection handlers only
+check limits, parse and enqueue. The clock is read here, never in the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import ssl
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from websockets.asyncio.server import Server as WebsocketServer
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from server import logs
+from server.errors import (
+    LimitExceeded,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    ProtocolError,
+    UnsupportedProtocol,
+    WrongToken,
+)
+from server.messages import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    SUPPORTED_PROTOCOLS,
+    Resume,
+    parse_client_message,
+    raw_id,
+)
+from server.replay import ReplayMismatch, replay
+from server.replies import Error, ErrorDetail
+from server.runner import SessionRunner
+from server.session import Command, Disconnect, Limits, Session
+from server.store import Store
+from server.tokens import hash_token, new_token
+
+log = logging.getLogger("clusterboard.server")
+
+
+@dataclass
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    db: str = "clusterboard.db"
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    origins: list[str] = field(default_factory=list)
+    max_sessions: int = 200
+    max_message: int = 64 * 1024
+    rate: float = 20.0  # messages per second per connection, sustained
+    burst: float = 40.0
+    players_per_team: int = 6
+    ping_interval: float = 20.0
+    ping_timeout: float = 20.0
+    durable: bool = False
+    resolve_delay: float = 0.0  # for recovery tests: a window to kill the server in
+
+
+@dataclass
+class Connection:
+    id: int
+    ws: ServerConnection
+    runner: SessionRunner | None = None
+    allowance: float = 0.0
+    checked: float = 0.0
+
+    def within_rate(self, now: float, rate: float, burst: float) -> bool:
+        """Token bucket: ``burst`` messages at once, ``rate`` a second after that."""
+        self.allowance = min(burst, self.allowance + (now - self.checked) * rate)
+        self.checked = now
+        if self.allowance < 1.0:
+            return False
+        self.allowance -= 1.0
+        return True
+
+
+class Server:
+    """The sessions of one server process, their store, and the connections."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.store = Store(config.db, durable=config.durable)
+        self.limits = Limits(players_per_team=config.players_per_team)
+        self.runners: dict[str, SessionRunner] = {}
+        self.connections: dict[int, Connection] = {}
+        self.next_connection = 1
+        self.websocket_server: WebsocketServer | None = None
+        self.closing: set[asyncio.Future[None]] = set()
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        self.recover()
+        origins: list[str | None] | None = [None, *self.config.origins]
+        self.websocket_server = await serve(
+            self.handler,
+            self.config.host,
+            self.config.port,
+            ssl=self._ssl(),
+            origins=origins,  # type: ignore[arg-type]
+            process_request=self.health,
+            max_size=max(4 * self.config.max_message, 1 << 20),
+            ping_interval=self.config.ping_interval,
+            ping_timeout=self.config.ping_timeout,
+            compression=None,
+        )
+        logs.event(
+            "listening", host=self.config.host, port=self.port, tls=bool(self.config.tls_cert)
+        )
+
+    @property
+    def port(self) -> int:
+        assert self.websocket_server is not None
+        return self.websocket_server.sockets[0].getsockname()[1]  # type: ignore[no-any-return]
+
+    async def stop(self) -> None:
+        if self.websocket_server is not None:
+            self.websocket_server.close()
+            await self.websocket_server.wait_closed()
+        for runner in list(self.runners.values()):
+            await runner.stop()
+        self.store.close()
+
+    def _ssl(self) -> ssl.SSLContext | None:
+        if not self.config.tls_cert:
+            return None
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.config.tls_cert, self.config.tls_key)
+        return context
+
+    def recover(self) -> None:
+        """Rebuild every unfinished session from its log and resume its deadline."""
+        for stored in self.store.unfinished():
+            started = time.perf_counter()
+            try:
+                session = replay(stored, self.limits)
+            except (ReplayMismatch, ProtocolError, KeyError, ValueError) as error:
+                logs.event("replay_failed", logging.ERROR, session=stored.id, reason=str(error))
+                continue
+            self.runners[session.id] = SessionRunner(self, session)
+            logs.event(
+                "recovered",
+                session=session.id,
+                commands=len(stored.records),
+                phase=str(session.phase),
+                ms=round(1000 * (time.perf_counter() - started), 1),
+            )
+
+    # ------------------------------------------------------------ HTTP health
+
+    def health(self, connection: ServerConnection, request: Request) -> Response | None:
+        if request.path.split("?")[0] != "/health":
+            return None
+        body = {
+            "status": "ok",
+            "sessions": sum(1 for r in self.runners.values() if r.live),
+            "connections": len(self.connections),
+        }
+        headers = Headers({"Content-Type": "application/json", "Cache-Control": "no-store"})
+        text = (json.dumps(body) + "\n").encode()
+        return Response(HTTPStatus.OK, "OK", headers, text)
+
+    # ------------------------------------------------------------ connections
+
+    async def handler(self, ws: ServerConnection) -> None:
+        connection = Connection(self.next_connection, ws, allowance=self.config.burst)
+        connection.checked = time.monotonic()
+        self.next_connection += 1
+        self.connections[connection.id] = connection
+        try:
+            async for text in ws:
+                await self.receive(connection, text)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.connections.pop(connection.id, None)
+            if connection.runner is not None:
+                connection.runner.enqueue(Command(time.time(), Disconnect(), connection.id))
+
+    async def receive(self, connection: Connection, text: str | bytes) -> None:
+        """Check one frame's size and rate, parse it, and hand it on."""
+        try:
+            self._check_limits(connection, text)
+            message = parse_client_message(text)
+        except ProtocolError as error:
+            self.refuse(connection, error, _peek_id(text))
+            return
+        if message.type in ("create_session", "join", "spectate", "resume"):
+            await self.first_message(connection, message)
+        elif connection.runner is None:
+            self.refuse(
+                connection, NotAuthenticated("send join, spectate or resume first"), message.id
+            )
+        else:
+            connection.runner.enqueue(Command(time.time(), message, connection.id))
+
+    def _check_limits(self, connection: Connection, text: str | bytes) -> None:
+        size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "replace"))
+        if size > self.config.max_message:
+            raise LimitExceeded(f"messages are at most {self.config.max_message} bytes")
+        if not connection.within_rate(time.monotonic(), self.config.rate, self.config.burst):
+            raise LimitExceeded(f"at most {self.config.rate:g} messages a second")
+
+    def refuse(self, connection: Connection, error: ProtocolError, reply_to: str | None) -> None:
+        reply = Error(
+            reply_to=reply_to,
+            code=error.code,
+            message=error.message,
+            details=[ErrorDetail(field=f, problem=p) for f, p in error.details],
+        )
+        broadcast([connection.ws], reply.model_dump_json())
+        session = connection.runner.session.id if connection.runner else None
+        logs.event("error", logging.INFO, code=error.code, session=session, why=error.message)
+
+    async def first_message(self, connection: Connection, message: Any) -> None:
+        try:
+            if connection.runner is not None:
+                raise NotAllowed("this connection is already in a session")
+            if message.protocol not in SUPPORTED_PROTOCOLS:
+                supported = ", ".join(map(str, sorted(SUPPORTED_PROTOCOLS)))
+                raise UnsupportedProtocol(f"this server speaks protocol {supported}")
+            runner, command = self._first_command(connection, message)
+        except ProtocolError as error:
+            self.refuse(connection, error, message.id)
+            return
+        step = await runner.call(command)
+        if step.error is None:
+            connection.runner = runner
+
+    def _first_command(self, connection: Connection, message: Any) -> tuple[SessionRunner, Command]:
+        now = time.time()
+        if message.type == "create_session":
+            return self.create(message, connection, now)
+        if message.type == "resume":
+            token_hash = hash_token(message.token)
+            for runner in self.runners.values():
+                if runner.session.knows_token(token_hash):
+                    return runner, Command(now, message, connection.id, token_hash=token_hash)
+            raise WrongToken("unknown or revoked token")
+        runner = self._by_code(message.code)
+        if message.type == "spectate":
+            return runner, Command(now, message, connection.id)
+        token = new_token()
+        command = Command(now, message, connection.id, token_hash=hash_token(token), token=token)
+        return runner, command
+
+    def _by_code(self, code: str) -> SessionRunner:
+        for runner in self.runners.values():
+            if runner.session.code == code and runner.live:
+                return runner
+        raise NotFound("no session with this code", [("code", "unknown")])
+
+    def create(
+        self, message: Any, connection: Connection, now: float
+    ) -> tuple[SessionRunner, Command]:
+        """Create a session and return the command that seats its facilitator."""
+        if sum(1 for r in self.runners.values() if r.live) >= self.config.max_sessions:
+            raise LimitExceeded(f"this server runs at most {self.config.max_sessions} sessions")
+        token = new_token()
+        record = {
+            "seq": 1,
+            "now": now,
+            "session": secrets.token_hex(8),
+            "code": self._new_code(),
+            "seed": message.seed if message.seed is not None else secrets.randbits(63),
+            "token_hash": hash_token(token),
+            "message": message.model_dump(mode="json"),
+        }
+        session = Session(record, self.limits)
+        self.store.create(record, str(session.phase))
+        runner = SessionRunner(self, session)
+        self.runners[session.id] = runner
+        logs.event("created", session=session.id, code=session.code, scenario=session.scenario.id)
+        resume = Resume(id=message.id, protocol=message.protocol, token=token)
+        return runner, Command(
+            now, resume, connection.id, token_hash=record["token_hash"], token=token
+        )
+
+    def _new_code(self) -> str:
+        taken = {r.session.code for r in self.runners.values()}
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in taken:
+                return code
+
+    def websockets_for(self, connection_ids: list[int]) -> list[ServerConnection]:
+        return [self.connections[c].ws for c in connection_ids if c in self.connections]
+
+    def unbind(self, connection_id: int) -> None:
+        connection = self.connections.get(connection_id)
+        if connection is not None:
+            connection.runner = None
+            task = asyncio.ensure_future(connection.ws.close(4000, "removed"))
+            self.closing.add(task)
+            task.add_done_callback(self.closing.discard)
+
+
+def _peek_id(text: str | bytes) -> str | None:
+    if not isinstance(text, str) or len(text) > 1 << 20:
+        return None
+    try:
+        return raw_id(json.loads(text))
+    except (ValueError, RecursionError):
+        return None
+
+
+async def run_server(config: ServerConfig, stop: asyncio.Future[None]) -> None:
+    """Serve until ``stop`` is done."""
+    server = Server(config)
+    await server.start()
+    try:
+        await stop
+    finally:
+        await server.stop()

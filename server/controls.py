@@ -1,0 +1,234 @@
+"""The facilitator's controls, one free function per message, and the round's resolution.
+
+Each function checks everything first and changes the session only once every
+check has passed, so a refused control leaves the session as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from game.scoring import normalise_weights
+from game.strategies import STRATEGIES
+from server import views
+from server.errors import Conflict, InvalidField, LimitExceeded, NotAllowed, NotFound, WrongPhase
+from server.phases import OPEN, Phase
+from server.rounds import (
+    RoundHash,
+    decisions_for,
+    inject_card,
+    open_team,
+    resolve_team,
+    round_cards,
+)
+from server.teams import Principal, Team, team_key
+
+if TYPE_CHECKING:
+    from server.session import Command, Session
+
+
+def _team(session: Session, name: str) -> Team:
+    team = session.teams.get(team_key(name))
+    if team is None or team.removed:
+        raise NotFound(f"no team {name!r}", [("team", "unknown")])
+    return team
+
+
+def _strategy(name: str) -> str:
+    if name not in STRATEGIES:
+        raise NotFound(
+            f"unknown strategy {name!r}", [("strategy", f"one of {', '.join(STRATEGIES)}")]
+        )
+    return name
+
+
+def on_start(session: Session, command: Command, principal: Principal) -> None:
+    session.phase = Phase.BRIEFING
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
+def on_open_round(session: Session, command: Command, principal: Principal) -> None:
+    message = command.message
+    if session.practice:
+        raise WrongPhase("reset the practice round before the first round")
+    if message.practice and session.completed > 0:
+        raise NotAllowed("a practice round comes before the first round")
+    if session.completed >= session.scenario.rounds:
+        raise WrongPhase("every round has been played")
+    if session.active_teams() == 0:
+        raise NotAllowed("no team has joined yet")
+    session.round = session.completed + 1
+    session.practice = message.practice
+    session.cards = round_cards(
+        session.scenario, session.seed, session.round, session.pending_cards
+    )
+    session.pending_cards = []
+    for team in session.teams.values():
+        if team.active:
+            open_team(team, session.scenario, session.cards)
+    session.phase = Phase.DECISIONS
+    session.deadline = command.now + (message.seconds or session.config.round_seconds)
+    session.remaining = None
+    session.accept(command, principal)
+    session.push_views(command.now)
+    session.close_if_complete(command.now)
+
+
+def on_extend(session: Session, command: Command, principal: Principal) -> None:
+    seconds = command.message.seconds
+    if session.deadline is not None:
+        session.deadline += seconds
+    else:
+        session.remaining = (session.remaining or 0.0) + seconds
+    session.accept(command, principal)
+    session.push_views(command.now, [])
+
+
+def on_close_round(session: Session, command: Command, principal: Principal) -> None:
+    session.accept(command, principal)
+    session.enter_resolving(command.now)
+
+
+def on_pause_round(session: Session, command: Command, principal: Principal) -> None:
+    session.remaining = max((session.deadline or command.now) - command.now, 0.0)
+    session.deadline, session.phase = None, Phase.PAUSED
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
+def on_resume_round(session: Session, command: Command, principal: Principal) -> None:
+    session.deadline = command.now + (session.remaining or 0.0)
+    session.remaining, session.phase = None, Phase.DECISIONS
+    session.accept(command, principal)
+    session.push_views(command.now)
+    session.close_if_complete(command.now)
+
+
+def on_inject_event(session: Session, command: Command, principal: Principal) -> None:
+    card = command.message.event_id
+    if card not in {c.id for c in session.scenario.events}:
+        raise NotFound(f"no event card {card!r} in this scenario", [("event_id", "unknown")])
+    if session.phase in OPEN:
+        if card in session.cards:
+            raise Conflict(f"card {card!r} is already in this round")
+        session.cards.append(card)
+        for team in session.teams.values():
+            if team.active and team.open_state is not None:
+                inject_card(team, session.scenario, card)
+    else:
+        if card in session.pending_cards:
+            raise Conflict(f"card {card!r} is already waiting for the next round")
+        session.pending_cards.append(card)
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
+def on_add_bot(session: Session, command: Command, principal: Principal) -> None:
+    message = command.message
+    strategy = _strategy(message.strategy)
+    if team_key(message.team) in session.teams:
+        raise Conflict(f"a team {message.team!r} exists already", [("team", "taken")])
+    if session.active_teams() >= session.config.max_teams:
+        raise LimitExceeded(f"this session takes at most {session.config.max_teams} teams")
+    name = " ".join(message.team.split())
+    team = Team(name=name, seat=len(session.teams), state=session.initial, computer=strategy)
+    session.teams[team.key] = team
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
+def on_replace_team(session: Session, command: Command, principal: Principal) -> None:
+    team = _team(session, command.message.team)
+    strategy = _strategy(command.message.strategy)
+    team.computer = strategy
+    team.submission = None
+    session.accept(command, principal)
+    session.push_views(command.now)
+    session.close_if_complete(command.now)
+
+
+def on_remove_team(session: Session, command: Command, principal: Principal) -> None:
+    team = _team(session, command.message.team)
+    team.removed = True
+    for pid in team.players:
+        session.players[pid].removed = True
+    session.accept(command, principal)
+    leaving = [c for c, p in session.connections.items() if p.team == team.key]
+    session.close_connections(leaving, "your team was removed by the facilitator")
+    session.push_views(command.now)
+    session.close_if_complete(command.now)
+
+
+def _player(session: Session, player_id: str) -> str:
+    player = session.players.get(player_id)
+    if player is None or player.removed:
+        raise NotFound(f"no player {player_id!r}", [("player", "unknown")])
+    return player_id
+
+
+def on_rename_player(session: Session, command: Command, principal: Principal) -> None:
+    player = session.players[_player(session, command.message.player)]
+    player.name = command.message.name
+    session.accept(command, principal)
+    session.push_views(command.now, [session.teams[player.team]])
+
+
+def on_remove_player(session: Session, command: Command, principal: Principal) -> None:
+    player = session.players[_player(session, command.message.player)]
+    player.removed = True
+    session.accept(command, principal)
+    leaving = [c for c, p in session.connections.items() if p.actor == player.id]
+    session.close_connections(leaving, "you were removed by the facilitator")
+    session.push_views(command.now, [session.teams[player.team]])
+
+
+def on_set_weights(session: Session, command: Command, principal: Principal) -> None:
+    try:
+        weights = normalise_weights(dict(command.message.weights))
+    except ValueError as error:
+        raise InvalidField(str(error), [("weights", str(error))]) from None
+    session.weights = weights
+    session.accept(command, principal)
+    session.push_views(command.now, [])
+
+
+def on_reset_practice(session: Session, command: Command, principal: Principal) -> None:
+    if not session.practice:
+        raise WrongPhase("there is no practice round to reset")
+    for team in session.teams.values():
+        team.state = session.initial
+        team.reports.clear()
+        team.clear_round()
+    session.practice, session.round, session.completed = False, 0, 0
+    session.cards, session.newspapers = [], []
+    session.phase = Phase.BRIEFING
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
+def on_end_game(session: Session, command: Command, principal: Principal) -> None:
+    session.phase, session.deadline, session.remaining = Phase.FINISHED, None, None
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
+def resolve_all(session: Session) -> None:
+    """Resolve the round for every active team, in seat order; exactly once per round."""
+    config = session.config
+    for team in session.teams.values():
+        if team.active and team.open_state is not None:
+            decisions = decisions_for(
+                team, session.scenario, session.seed, config.missing, config.missing_strategy
+            )
+            resolve_team(team, decisions, session.scenario, session.weights)
+    if not session.practice:
+        session.completed = session.round
+    session.cards = []
+    session.newspapers.append(views.newspaper(session))
+    done = session.completed >= session.scenario.rounds
+    session.phase = Phase.FINISHED if done else Phase.RESULTS
+    resolution = len(session.hashes) + 1
+    session.hashes.append(
+        RoundHash(resolution, session.round, session.practice, session.current_hash())
+    )

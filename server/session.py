@@ -1,0 +1,504 @@
+"""The session core without I/O: commands in, addressed messages out.
+
+``Session.handle(command)`` runs one command through one ordered pipeline
+(the sender is who it claims, the role may send it, the round is current, the
+phase allows it, the rules allow it) and returns a ``Step``: the messages to send,
+addressed to a connection, a team, the facilitator, the spectators or everyone,
+and the record to append to the event log when the command changed the session.
+The clock is a value (``command.now``); the session reads no clock, draws no
+random numbers and touches no socket, so replaying the log rebuilds it exactly.
+The facilitator's controls live in ``controls.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from game.decisions import Decisions
+from game.match import with_rounds
+from game.rules import check_decisions
+from game.scenario import ScenarioError, load_scenario, scenario_names
+from game.scoring import normalise_weights
+from game.setup import initial_state
+from game.strategies import STRATEGIES
+from server import controls, views
+from server.errors import (
+    Conflict,
+    IllegalDecisionError,
+    InternalError,
+    InvalidField,
+    LimitExceeded,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    ProtocolError,
+    StaleRound,
+    WrongPhase,
+    WrongToken,
+)
+from server.messages import PROTOCOL_VERSION, CreateSession, Message, parse_client_data
+from server.phases import JOIN_PHASES, NEW_TEAM_PHASES, OPEN, TABLE, Phase, Role
+from server.replies import Ack, DraftChanged, Error, ErrorDetail, Removed, Submitted, Welcome
+from server.rounds import RoundHash, session_hash
+from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_key
+from server.teams import Submitted as SubmittedRecord
+
+log = logging.getLogger("clusterboard.server")
+ANSWERED_KEPT = 2000
+
+
+class Tick(Message):
+    """The server's clock: the deadline may have passed."""
+
+    type: Literal["tick"] = "tick"
+
+
+class Resolve(Message):
+    """The server resolves the round that entered ``resolving``."""
+
+    type: Literal["resolve"] = "resolve"
+
+
+@dataclass(frozen=True)
+class Disconnect:
+    type: Literal["disconnect"] = "disconnect"
+
+
+@dataclass(frozen=True)
+class Command:
+    now: float
+    message: Any
+    connection: int | None = None
+    actor: str | None = None  # the sender as logged; set when replaying
+    token_hash: str | None = None
+    token: str | None = None  # a new raw token, echoed once in the welcome, never logged
+
+
+@dataclass(frozen=True)
+class To:
+    kind: Literal["connection", "team", "facilitator", "spectators", "everyone"]
+    target: int | str | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    to: To
+    message: BaseModel
+
+
+@dataclass
+class Step:
+    outbox: list[Outgoing] = field(default_factory=list)
+    record: dict[str, Any] | None = None
+    resolved: RoundHash | None = None
+    close: list[int] = field(default_factory=list)
+    error: ProtocolError | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    players_per_team: int = 6
+
+
+def validate_config(message: CreateSession) -> None:
+    """Raise the protocol error a session configuration deserves, if any."""
+    if message.scenario not in scenario_names():
+        raise NotFound(f"unknown scenario {message.scenario!r}", [("scenario", "unknown")])
+    if message.missing_strategy not in STRATEGIES:
+        raise NotFound(
+            f"unknown strategy {message.missing_strategy!r}", [("missing_strategy", "unknown")]
+        )
+    if message.weights is not None and sum(message.weights.values()) <= 0:
+        raise InvalidField("weights must not all be zero", [("weights", "all zero")])
+
+
+class Session:
+    """One class session: its teams' parallel worlds, drafts, submissions, phase and clock."""
+
+    def __init__(self, record: dict[str, Any], limits: Limits | None = None) -> None:
+        message = parse_client_data(record["message"])
+        validate_config(message)
+        try:
+            scenario = with_rounds(load_scenario(message.scenario), message.rounds)
+        except ScenarioError as error:
+            raise NotFound(f"scenario {message.scenario!r} cannot be loaded ({error})") from None
+        self.id: str = record["session"]
+        self.code: str = record["code"]
+        self.seed: int = record["seed"]
+        self.config: CreateSession = message
+        self.scenario = scenario
+        self.weights = normalise_weights(message.weights or dict(scenario.scoring.weights))
+        self.facilitator_hash: str = record["token_hash"]
+        self.limits = limits or Limits()
+        self.initial = initial_state(scenario, self.seed)
+        self.phase = Phase.LOBBY
+        self.round = 0
+        self.completed = 0
+        self.practice = False
+        self.deadline: float | None = None
+        self.remaining: float | None = None
+        self.cards: list[str] = []
+        self.pending_cards: list[str] = []
+        self.teams: dict[str, Team] = {}
+        self.players: dict[str, Player] = {}
+        self.connections: dict[int, Principal] = {}
+        self.newspapers: list = []
+        self.hashes: list[RoundHash] = []
+        self.seq = 1
+        self.replaying = False
+        self.answered: OrderedDict[tuple[str, str], Ack] = OrderedDict()
+        self._step = Step()
+
+    # ------------------------------------------------------------ the pipeline
+
+    def handle(self, command: Command) -> Step:
+        """Run one command; return what to send and what to log."""
+        self._step = Step()
+        try:
+            self._dispatch(command)
+        except ProtocolError as error:
+            self._step = Step(error=error)
+            self._reply_error(command, error)
+        except Exception:
+            log.exception("session %s: unexpected failure on %s", self.id, command.message)
+            error = InternalError("the server could not handle this request")
+            self._step = Step(error=error)
+            self._reply_error(command, error)
+        return self._step
+
+    def _dispatch(self, command: Command) -> None:
+        message = command.message
+        first = {"join": self._join, "spectate": self._spectate, "resume": self._resume}
+        if message.type in first:
+            first[message.type](command)
+            return
+        if message.type == "disconnect":
+            self._disconnect(command)
+            return
+        principal = self._principal(command)
+        if self._answer_again(command, principal):
+            return
+        roles, phases = TABLE[message.type]
+        if message.type not in ("tick", "resolve") and principal.role not in roles:
+            raise NotAllowed(f"a {principal.role} may not send {message.type}")
+        if hasattr(message, "round"):
+            self._check_round(message.round)
+        if self.phase not in phases:
+            raise WrongPhase(f"{message.type} is not possible while {self.phase}")
+        handler = getattr(self, f"_on_{message.type}", None)
+        if handler is not None:
+            handler(command, principal)
+        else:
+            getattr(controls, f"on_{message.type}")(self, command, principal)
+
+    def _principal(self, command: Command) -> Principal:
+        if command.message.type in ("tick", "resolve"):
+            return Principal(Role.FACILITATOR, "server")
+        if command.actor is not None:  # replaying the log
+            return self._actor_principal(command.actor)
+        principal = self.connections.get(command.connection) if command.connection else None
+        if principal is None:
+            raise NotAuthenticated("send join, spectate or resume first")
+        if principal.role is Role.PLAYER and self.players[principal.actor].removed:
+            raise WrongToken("this player was removed")
+        return principal
+
+    def _actor_principal(self, actor: str) -> Principal:
+        if actor == "facilitator":
+            return FACILITATOR
+        player = self.players[actor]
+        return Principal(Role.PLAYER, player.id, player.team)
+
+    def _check_round(self, round_no: int) -> None:
+        if round_no < self.round or (round_no == self.round and self.phase not in OPEN):
+            raise StaleRound(f"round {round_no} is no longer open", [("round", "closed")])
+        if round_no > self.round or self.phase not in OPEN:
+            raise WrongPhase(f"round {round_no} is not open", [("round", "not open")])
+
+    def _answer_again(self, command: Command, principal: Principal) -> bool:
+        if command.message.id is None or principal.actor is None:
+            return False
+        ack = self.answered.get((principal.actor, command.message.id))
+        if ack is None:
+            return False
+        self.send(To("connection", command.connection), ack)
+        return True
+
+    # ------------------------------------------------------------ outbox helpers
+
+    def send(self, to: To, message: BaseModel) -> None:
+        if self.replaying or not self.recipients(to):
+            return
+        self._step.outbox.append(Outgoing(to, message))
+
+    def _reply_error(self, command: Command, error: ProtocolError) -> None:
+        if command.connection is None:
+            return
+        reply = Error(
+            reply_to=getattr(command.message, "id", None),
+            code=error.code,
+            message=error.message,
+            details=[ErrorDetail(field=f, problem=p) for f, p in error.details],
+        )
+        self._step.outbox.append(Outgoing(To("connection", command.connection), reply))
+
+    def accept(
+        self, command: Command, principal: Principal | None, acknowledge: bool = True, **extra: Any
+    ) -> None:
+        """Record the command for the event log and acknowledge it to its sender."""
+        self.seq += 1
+        actor = principal.actor if principal else None
+        self._step.record = {
+            "seq": self.seq,
+            "now": command.now,
+            "actor": None if actor == "server" else actor,
+            "message": command.message.model_dump(mode="json"),
+            **extra,
+        }
+        ack = Ack(reply_to=command.message.id, seq=self.seq)
+        if actor and command.message.id is not None:
+            self.answered[(actor, command.message.id)] = ack
+            while len(self.answered) > ANSWERED_KEPT:
+                self.answered.popitem(last=False)
+        if acknowledge and command.connection is not None:
+            self.send(To("connection", command.connection), ack)
+
+    def recipients(self, to: To) -> list[int]:
+        """Return the connections a message addressed so reaches."""
+        if to.kind == "connection":
+            return [to.target] if to.target in self.connections else []  # type: ignore[list-item]
+        if to.kind == "everyone":
+            return list(self.connections)
+        if to.kind == "team":
+            return [c for c, p in self.connections.items() if p.team == to.target]
+        role = Role.FACILITATOR if to.kind == "facilitator" else Role.SPECTATOR
+        return [c for c, p in self.connections.items() if p.role is role]
+
+    def is_connected(self, actor: str) -> bool:
+        return any(p.actor == actor for p in self.connections.values())
+
+    def count_connections(self, role: str) -> int:
+        return sum(1 for p in self.connections.values() if p.role == role)
+
+    def push_views(self, now: float, teams: list[Team] | None = None) -> None:
+        """Send every role its view after a change of phase, roster or figures."""
+        for team in self.teams.values() if teams is None else teams:
+            if self.recipients(To("team", team.key)):
+                self.send(To("team", team.key), views.team_state(self, team, now))
+        if self.recipients(To("everyone")):
+            self.send(To("everyone"), views.public_state(self, now))
+        if self.recipients(To("facilitator")):
+            self.send(To("facilitator"), views.facilitator_state(self, now))
+
+    def push_facilitator(self, now: float) -> None:
+        if self.recipients(To("facilitator")):
+            self.send(To("facilitator"), views.facilitator_state(self, now))
+
+    def full_view(self, connection: int, now: float, reply_to: str | None = None) -> None:
+        """Send a connection everything its role may see (on join, resume and get_view)."""
+        principal = self.connections[connection]
+        to = To("connection", connection)
+        if principal.role is Role.FACILITATOR:
+            self.send(
+                to, views.facilitator_state(self, now).model_copy(update={"reply_to": reply_to})
+            )
+        if principal.role is Role.PLAYER:
+            team = self.teams[principal.team]  # type: ignore[index]
+            state = views.team_state(self, team, now, full=True)
+            self.send(to, state.model_copy(update={"reply_to": reply_to}))
+        self.send(
+            to, views.public_state(self, now, full=True).model_copy(update={"reply_to": reply_to})
+        )
+
+    def welcome(self, command: Command, principal: Principal, token: str | None = None) -> None:
+        self.connections[command.connection] = principal  # type: ignore[index]
+        team = self.teams[principal.team].name if principal.team else None
+        welcome = Welcome(
+            reply_to=command.message.id,
+            protocol=PROTOCOL_VERSION,
+            role=principal.role,
+            session=self.id,
+            code=self.code,
+            team=team,
+            player=principal.actor if principal.role is Role.PLAYER else None,
+            token=token,
+        )
+        self.send(To("connection", command.connection), welcome)
+        self.full_view(command.connection, command.now)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ first messages
+
+    def knows_token(self, token_hash: str) -> bool:
+        if token_hash == self.facilitator_hash:
+            return True
+        return any(p.token_hash == token_hash and not p.removed for p in self.players.values())
+
+    def _join(self, command: Command) -> None:
+        message = command.message
+        if message.code != self.code:
+            raise NotFound("no session with this code", [("code", "unknown")])
+        if self.phase not in JOIN_PHASES:
+            raise WrongPhase("this session has finished")
+        key = team_key(message.team)
+        team = self.teams.get(key)
+        self._check_join(team)
+        if team is None:
+            team = Team(
+                name=" ".join(message.team.split()), seat=len(self.teams), state=self.initial
+            )
+            self.teams[key] = team
+        player = Player(f"p{len(self.players) + 1}", message.name, key, command.token_hash or "")
+        self.players[player.id] = player
+        team.players.append(player.id)
+        principal = Principal(Role.PLAYER, player.id, key)
+        self.accept(command, None, acknowledge=False, token_hash=command.token_hash)
+        if command.connection is not None:  # the welcome is the reply to a join
+            self.welcome(command, principal, command.token)
+        self.push_views(command.now)
+
+    def _check_join(self, team: Team | None) -> None:
+        if team is None:
+            if self.phase not in NEW_TEAM_PHASES:
+                raise WrongPhase("new teams may form only before the first round")
+            if self.active_teams() >= self.config.max_teams and not self.replaying:
+                raise LimitExceeded(f"this session takes at most {self.config.max_teams} teams")
+            return
+        if team.removed or team.computer is not None:
+            raise NotAllowed(f"team {team.name} is not open to players")
+        members = sum(1 for pid in team.players if not self.players[pid].removed)
+        if members >= self.limits.players_per_team and not self.replaying:
+            raise LimitExceeded(f"a team has at most {self.limits.players_per_team} players")
+
+    def active_teams(self) -> int:
+        return sum(1 for t in self.teams.values() if t.active)
+
+    def _spectate(self, command: Command) -> None:
+        if command.message.code != self.code:
+            raise NotFound("no session with this code", [("code", "unknown")])
+        self.welcome(command, SPECTATOR)
+
+    def _resume(self, command: Command) -> None:
+        if command.token_hash == self.facilitator_hash:
+            self.welcome(command, FACILITATOR, command.token)  # a token only when just created
+            self.push_facilitator(command.now)
+            return
+        for player in self.players.values():
+            if player.token_hash == command.token_hash and not player.removed:
+                principal = Principal(Role.PLAYER, player.id, player.team)
+                self.welcome(command, principal)
+                self.push_connected(command.now, player.team)
+                return
+        raise WrongToken("unknown or revoked token")
+
+    def _disconnect(self, command: Command) -> None:
+        principal = self.connections.pop(command.connection, None)  # type: ignore[arg-type]
+        if principal is not None and principal.team is not None:
+            self.push_connected(command.now, principal.team)
+
+    def push_connected(self, now: float, team_key_: str) -> None:
+        """Tell the team and the facilitator who is connected now."""
+        team = self.teams[team_key_]
+        if self.recipients(To("team", team.key)):
+            self.send(To("team", team.key), views.team_state(self, team, now))
+        self.push_facilitator(now)
+
+    # ------------------------------------------------------------ players
+
+    def player_team(self, principal: Principal) -> Team:
+        team = self.teams[principal.team]  # type: ignore[index]
+        if team.removed or team.computer is not None or team.open_state is None:
+            raise NotAllowed(f"team {team.name} does not decide this round")
+        return team
+
+    def _on_get_view(self, command: Command, principal: Principal) -> None:
+        if command.connection is not None:
+            self.full_view(command.connection, command.now, command.message.id)
+
+    def _on_edit_draft(self, command: Command, principal: Principal) -> None:
+        team = self.player_team(principal)
+        data = team.draft.model_dump(mode="json") | command.message.changes
+        try:
+            draft = Decisions.model_validate(data)
+        except ValidationError as error:
+            details = [
+                ("changes." + ".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()
+            ]
+            raise InvalidField("the draft change is not valid", details[:20]) from None
+        team.draft, team.draft_version = draft, team.draft_version + 1
+        self.accept(command, principal)
+        problems = views.problems(draft, team.open_state, self)  # type: ignore[arg-type]
+        changed = DraftChanged(
+            round=self.round,
+            draft=draft,
+            version=team.draft_version,
+            edited_by=principal.actor or "",
+            problems=problems,
+        )
+        self.send(To("team", team.key), changed)
+        self.push_facilitator(command.now)
+
+    def _on_submit(self, command: Command, principal: Principal) -> None:
+        team = self.player_team(principal)
+        decisions = command.message.decisions or team.draft
+        problems = check_decisions(decisions, team.open_state, self.scenario)  # type: ignore[arg-type]
+        if problems:
+            raise IllegalDecisionError("the rules refuse these decisions", problems)
+        if command.message.decisions is not None and decisions != team.draft:
+            team.draft, team.draft_version = decisions, team.draft_version + 1
+        team.submission = SubmittedRecord(self.round, principal.actor or "", decisions)
+        self.accept(command, principal)
+        submission = views.submission(team)
+        self.send(To("team", team.key), Submitted(submission=submission))  # type: ignore[arg-type]
+        self.push_facilitator(command.now)
+        self.close_if_complete(command.now)
+
+    # ------------------------------------------------------------ the round's end
+
+    def close_if_complete(self, now: float) -> None:
+        """Enter resolving when no active team is still expected to submit."""
+        if self.phase is Phase.DECISIONS and not any(t.waiting_for for t in self.teams.values()):
+            self.enter_resolving(now)
+
+    def enter_resolving(self, now: float) -> None:
+        self.phase, self.deadline, self.remaining = Phase.RESOLVING, None, None
+        self.push_views(now, [])
+
+    def _on_tick(self, command: Command, principal: Principal) -> None:
+        if self.deadline is None or command.now < self.deadline:
+            raise WrongPhase("the deadline has not passed")
+        self.accept(command, principal)
+        self.enter_resolving(command.now)
+
+    def _on_resolve(self, command: Command, principal: Principal) -> None:
+        controls.resolve_all(self)
+        self.accept(command, principal)
+        self._step.resolved = self.hashes[-1]
+        self.push_views(command.now)
+
+    def current_hash(self) -> str:
+        return session_hash(list(self.teams.values()))
+
+    def close_connections(self, connections: list[int], reason: str) -> None:
+        for connection in connections:
+            self.send(To("connection", connection), Removed(reason=reason))
+            self.connections.pop(connection, None)
+            self._step.close.append(connection)
+
+    def step(self) -> Step:
+        return self._step
+
+    def needs_resolution(self) -> bool:
+        return self.phase is Phase.RESOLVING
+
+    @staticmethod
+    def check(condition: bool, error: ProtocolError) -> None:
+        if not condition:
+            raise error
+
+
+__all__ = ["Command", "Conflict", "Limits", "Outgoing", "Resolve", "Session", "Step", "Tick", "To"]

@@ -1,0 +1,134 @@
+"""The event log in SQLite: every accepted command, appended before it is acknowledged.
+
+Tables: ``sessions`` (one row per session: code, phase, deadline, finished),
+``events`` (session id, sequence number, the command as JSON) and ``hashes``
+(the hash of every team's state after each resolution). The database runs in
+WAL mode with ``synchronous=NORMAL`` by default: a commit is in the operating
+system's hands when ``append`` returns, so killing the server (even with
+SIGKILL) loses no acknowledged command; only a power cut could lose the last
+commits. ``durable=True`` (``--sync full``) also survives power cuts, at the
+price of an fsync per command.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    created REAL NOT NULL,
+    phase TEXT NOT NULL,
+    deadline REAL,
+    finished INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS events (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    seq INTEGER NOT NULL,
+    at REAL NOT NULL,
+    command TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE IF NOT EXISTS hashes (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    resolution INTEGER NOT NULL,
+    round INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (session_id, resolution)
+);
+"""
+
+
+class StoreError(Exception):
+    """The event log cannot be written or read."""
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    id: str
+    code: str
+    records: list[dict[str, Any]]
+    hashes: dict[int, str]
+
+
+class Store:
+    """One SQLite database holding every session's event log."""
+
+    def __init__(self, path: str | Path, durable: bool = False) -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def create(self, record: dict[str, Any], phase: str) -> None:
+        """Store a new session and its first record in one transaction."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT INTO sessions (id, code, created, phase) VALUES (?, ?, ?, ?)",
+                (record["session"], record["code"], record["now"], phase),
+            )
+            self._insert(record["session"], record)
+
+    def append(
+        self,
+        session_id: str,
+        record: dict[str, Any],
+        phase: str,
+        deadline: float | None,
+        resolved: tuple[int, int, str] | None = None,
+    ) -> None:
+        """Append one accepted command, the phase and deadline after it, and a round's hash."""
+        finished = 1 if phase == "finished" else 0
+        with self.db:
+            self.db.execute("BEGIN")
+            self._insert(session_id, record)
+            self.db.execute(
+                "UPDATE sessions SET phase = ?, deadline = ?, finished = ? WHERE id = ?",
+                (phase, deadline, finished, session_id),
+            )
+            if resolved is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO hashes (session_id, resolution, round, hash) "
+                    "VALUES (?, ?, ?, ?)",
+                    (session_id, *resolved),
+                )
+
+    def _insert(self, session_id: str, record: dict[str, Any]) -> None:
+        text = json.dumps(record, separators=(",", ":"), sort_keys=True)
+        self.db.execute(
+            "INSERT INTO events (session_id, seq, at, command) VALUES (?, ?, ?, ?)",
+            (session_id, record["seq"], record["now"], text),
+        )
+
+    def unfinished(self) -> list[StoredSession]:
+        """Return every session still to be played, with its log, in creation order."""
+        rows = self.db.execute(
+            "SELECT id, code FROM sessions WHERE finished = 0 ORDER BY created, id"
+        ).fetchall()
+        return [self.load(session_id, code) for session_id, code in rows]
+
+    def load(self, session_id: str, code: str = "") -> StoredSession:
+        events = self.db.execute(
+            "SELECT command FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
+        ).fetchall()
+        hashes = self.db.execute(
+            "SELECT resolution, hash FROM hashes WHERE session_id = ?", (session_id,)
+        ).fetchall()
+        records = [json.loads(text) for (text,) in events]
+        return StoredSession(session_id, code, records, dict(hashes))
+
+    def counts(self) -> dict[str, int]:
+        sessions = self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+        events = self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        return {"sessions": sessions, "events": events}

@@ -1,0 +1,86 @@
+"""Teams and players of a session: who plays which cluster, and who may act for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from game.decisions import Decisions
+from game.report import RoundReport
+from game.state import ClusterState
+from server.phases import Role
+
+
+@dataclass
+class Player:
+    id: str
+    name: str
+    team: str  # the team's key
+    token_hash: str
+    removed: bool = False
+
+
+@dataclass
+class Submitted:
+    round: int
+    by: str  # player id
+    decisions: Decisions
+
+
+@dataclass
+class Team:
+    """One team's parallel world: its cluster, its shared draft, its submission, its reports."""
+
+    name: str
+    seat: int  # order of creation; computer-run teams draw their numbers by seat
+    state: ClusterState  # after the last resolved round
+    computer: str | None = None  # strategy name when computer-run
+    removed: bool = False
+    open_state: ClusterState | None = None  # with this round's cards in force, while open
+    draft: Decisions = field(default_factory=Decisions)
+    draft_version: int = 0
+    submission: Submitted | None = None
+    reports: list[RoundReport] = field(default_factory=list)
+    players: list[str] = field(default_factory=list)  # player ids, in order of joining
+
+    @property
+    def key(self) -> str:
+        return team_key(self.name)
+
+    @property
+    def active(self) -> bool:
+        return not self.removed
+
+    @property
+    def waiting_for(self) -> bool:
+        """True while the round cannot resolve without this team's submission."""
+        return self.active and self.computer is None and self.submission is None
+
+    def current_state(self) -> ClusterState:
+        return self.open_state if self.open_state is not None else self.state
+
+    def last_report(self) -> RoundReport | None:
+        return self.reports[-1] if self.reports else None
+
+    def clear_round(self) -> None:
+        self.open_state = None
+        self.draft = Decisions()
+        self.draft_version = 0
+        self.submission = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who sent a message: the facilitator, a player (with the team) or a spectator."""
+
+    role: Role
+    actor: str | None = None  # "facilitator" or a player id; None for spectators
+    team: str | None = None  # the team's key, for players
+
+
+FACILITATOR = Principal(Role.FACILITATOR, "facilitator")
+SPECTATOR = Principal(Role.SPECTATOR)
+
+
+def team_key(name: str) -> str:
+    """Return the key teams are known by: names differing only in case are one team."""
+    return " ".join(name.split()).casefold()

@@ -1,0 +1,183 @@
+"""What each role may see, as pure functions of the session, applied just before sending.
+
+A team sees its own cluster, draft, submission and reports; everyone sees the
+timer, the leaderboard and the public newspaper; the facilitator sees everything,
+including who is connected and which teams have submitted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from game.decisions import Decisions
+from game.rules import check_decisions
+from game.scoring import game_score
+from game.state import ClusterState
+from game.view import team_view
+from server.replies import (
+    ErrorDetail,
+    FacilitatorState,
+    LeaderboardRow,
+    Newspaper,
+    NewspaperRow,
+    PlayerInfo,
+    PublicState,
+    SessionConfig,
+    Submission,
+    TeamState,
+    TeamStatus,
+    Timer,
+)
+from server.teams import Team
+
+if TYPE_CHECKING:
+    from server.session import Session
+
+
+def timer(session: Session, now: float) -> Timer:
+    remaining = session.remaining
+    if session.deadline is not None:
+        remaining = max(session.deadline - now, 0.0)
+    return Timer(
+        phase=session.phase,
+        round=session.round,
+        rounds=session.scenario.rounds,
+        practice=session.practice,
+        deadline=session.deadline,
+        remaining=None if remaining is None else round(remaining, 3),
+    )
+
+
+def players(session: Session, team: Team) -> list[PlayerInfo]:
+    return [
+        PlayerInfo(id=p.id, name=p.name, connected=session.is_connected(p.id))
+        for p in (session.players[pid] for pid in team.players)
+        if not p.removed
+    ]
+
+
+def problems(decisions: Decisions, state: ClusterState, session: Session) -> list[ErrorDetail]:
+    return [
+        ErrorDetail(field=field, problem=problem)
+        for field, problem in check_decisions(decisions, state, session.scenario)
+    ]
+
+
+def submission(team: Team) -> Submission | None:
+    if team.submission is None:
+        return None
+    s = team.submission
+    return Submission(round=s.round, by=s.by, decisions=s.decisions)
+
+
+def team_state(session: Session, team: Team, now: float, full: bool = False) -> TeamState:
+    """Return one team's private view."""
+    state = team.current_state()
+    return TeamState(
+        timer=timer(session, now),
+        team=team.name,
+        players=players(session, team),
+        computer=team.computer,
+        removed=team.removed,
+        view=team_view(state, session.scenario, team.last_report()),
+        draft=team.draft,
+        draft_version=team.draft_version,
+        problems=problems(team.draft, state, session) if team.open_state is not None else [],
+        submission=submission(team),
+        reports=list(team.reports) if full else None,
+    )
+
+
+def score(session: Session, team: Team) -> float:
+    return game_score(team.state.scores, session.weights)
+
+
+def ranked(session: Session) -> list[Team]:
+    teams = [t for t in session.teams.values() if t.active]
+    return sorted(teams, key=lambda t: (-score(session, t), t.seat))
+
+
+def leaderboard(session: Session) -> list[LeaderboardRow]:
+    return [
+        LeaderboardRow(rank=rank, team=team.name, score=score(session, team))
+        for rank, team in enumerate(ranked(session), 1)
+    ]
+
+
+def newspaper(session: Session) -> Newspaper:
+    """Return the public results of the round just resolved."""
+    rows = []
+    for rank, team in enumerate(ranked(session), 1):
+        report = team.last_report()
+        if report is None:
+            continue
+        rows.append(
+            NewspaperRow(
+                team=team.name,
+                members=[p.name for p in players(session, team)],
+                computer=team.computer is not None,
+                budget=report.costs_total,
+                financing_mix={str(k): v for k, v in report.financing_mix.items()},
+                stage=report.stage,
+                score=score(session, team),
+                rank=rank,
+            )
+        )
+    return Newspaper(round=session.round, practice=session.practice, rows=rows)
+
+
+def public_state(session: Session, now: float, full: bool = False) -> PublicState:
+    """Return what the projector may show."""
+    return PublicState(
+        timer=timer(session, now),
+        teams=[t.name for t in session.teams.values() if t.active],
+        leaderboard=leaderboard(session),
+        newspaper=session.newspapers[-1] if session.newspapers else None,
+        history=list(session.newspapers) if full else None,
+    )
+
+
+def team_status(session: Session, team: Team) -> TeamStatus:
+    state = team.state
+    return TeamStatus(
+        team=team.name,
+        seat=team.seat,
+        computer=team.computer,
+        removed=team.removed,
+        players=players(session, team),
+        submitted=team.submission is not None,
+        submitted_by=team.submission.by if team.submission else None,
+        draft_version=team.draft_version,
+        score=score(session, team),
+        cash=state.cash,
+        members=state.members,
+        stage=state.stage.label,
+        last_report=team.last_report(),
+    )
+
+
+def facilitator_state(session: Session, now: float) -> FacilitatorState:
+    """Return everything the facilitator may see."""
+    return FacilitatorState(
+        session=session.id,
+        code=session.code,
+        config=SessionConfig(
+            scenario=session.scenario.id,
+            rounds=session.scenario.rounds,
+            seed=session.seed,
+            max_teams=session.config.max_teams,
+            round_seconds=session.config.round_seconds,
+            missing=session.config.missing,
+            missing_strategy=session.config.missing_strategy,
+            weights=session.weights,
+        ),
+        timer=timer(session, now),
+        teams=[team_status(session, t) for t in session.teams.values()],
+        spectators=session.count_connections("spectator"),
+        facilitator_connections=session.count_connections("facilitator"),
+        pending_events=list(session.pending_cards),
+        round_events=list(session.cards),
+        event_deck=[card.id for card in session.scenario.events],
+        leaderboard=leaderboard(session),
+        state_hashes=[h.hash for h in session.hashes],
+    )

@@ -1,0 +1,85 @@
+"""Drive a session core directly: feed messages, read the outbox (no sockets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.messages import CreateSession, parse_client_data
+from server.session import Command, Session, Step
+
+FACILITATOR_HASH = "f" * 64
+CODE = "ACDEFG"
+
+
+def create_record(**config: Any) -> dict[str, Any]:
+    seed = config.pop("seed", 7)
+    message = CreateSession(protocol=1, seed=seed, **config)
+    return {
+        "seq": 1,
+        "now": 0.0,
+        "session": "s1",
+        "code": CODE,
+        "seed": seed,
+        "token_hash": FACILITATOR_HASH,
+        "message": message.model_dump(mode="json"),
+    }
+
+
+class Table:
+    """A session plus numbered connections and a clock, as a test would drive them."""
+
+    def __init__(self, **config: Any) -> None:
+        self.record = create_record(**config)
+        self.session = Session(self.record)
+        self.log: list[dict[str, Any]] = [self.record]
+        self.now = 0.0
+        self.next_connection = 1
+        self.facilitator = self.connect(
+            {"type": "resume", "protocol": 1, "token": "x" * 16}, token_hash=FACILITATOR_HASH
+        )
+
+    def run(self, message: Any, connection: int | None = None, **extra: Any) -> Step:
+        if isinstance(message, dict):
+            message = parse_client_data(message)
+        step = self.session.handle(Command(self.now, message, connection, **extra))
+        if step.record is not None:
+            self.log.append(step.record)
+        return step
+
+    def connect(self, message: dict[str, Any], **extra: Any) -> int:
+        connection = self.next_connection
+        self.next_connection += 1
+        step = self.run(message, connection, **extra)
+        assert step.error is None, step.error
+        return connection
+
+    def join(self, team: str, name: str) -> int:
+        token_hash = f"{team}-{name}".ljust(64, "0")
+        return self.connect(
+            {"type": "join", "protocol": 1, "code": CODE, "team": team, "name": name},
+            token_hash=token_hash,
+            token="raw-" + name,
+        )
+
+    def send(self, connection: int, **message: Any) -> Step:
+        return self.run(message, connection)
+
+    def facilitate(self, **message: Any) -> Step:
+        step = self.run(message, self.facilitator)
+        assert step.error is None, step.error
+        return step
+
+    def resolve_if_needed(self) -> Step | None:
+        if self.session.needs_resolution():
+            from server.session import Resolve
+
+            return self.run(Resolve())
+        return None
+
+
+def messages_to(step: Step, session: Session, connection: int) -> list[Any]:
+    return [o.message for o in step.outbox if connection in session.recipients(o.to)]
+
+
+def types(messages: list[Any]) -> list[str]:
+    return [m.type for m in messages]
