@@ -271,7 +271,7 @@ class Session:
     def recipients(self, to: To) -> list[int]:
         """Return the connections a message addressed so reaches."""
         if to.kind == "connection":
-            return [to.target] if to.target in self.connections else []  # type: ignore[list-item]
+            return [to.target]  # type: ignore[list-item]
         if to.kind == "everyone":
             return list(self.connections)
         if to.kind == "team":
