@@ -248,8 +248,12 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--players-per-team", type=int, default=6, help="players per team")
     serve.add_argument("--ping-interval", type=_positive, default=20.0, help="seconds")
     serve.add_argument("--ping-timeout", type=_positive, default=20.0, help="seconds")
-    serve.add_argument("--sync", choices=["normal", "full"], default="normal",
-                       help="SQLite synchronous mode (full: fsync every command)")
+    serve.add_argument(
+        "--sync",
+        choices=["normal", "full"],
+        default="normal",
+        help="SQLite synchronous mode (full: fsync every command)",
+    )
     serve.add_argument("--resolve-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     serve.set_defaults(run=_external("server.cli", "cmd_serve"))
 
@@ -288,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"clusterboard: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except ScenarioError as error:
-        print(f"clusterboard: error: {error}", file=sys.stderr)
+        print(f"clusterboard: error: {error.path}: {'; '.join(error.problems)}", file=sys.stderr)
         return EXIT_FAILURE
     except (GameError, ValueError, KeyError, OSError) as error:
         print(f"clusterboard: error: {error}", file=sys.stderr)

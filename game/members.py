@@ -31,17 +31,29 @@ def segment_table(economy: Economy, attribute: str) -> np.ndarray:
     return np.array([getattr(economy.segments[s], attribute) for s in SEGMENTS], dtype=np.float64)
 
 
-def fee_schedule(employees: np.ndarray, fees: FeeSchedule, economy: Economy) -> np.ndarray:
-    """Return the fee each organization would pay as a member under a fee model."""
+COMPANIES = np.array(
+    [s in (Segment.LARGE_INDUSTRY, Segment.SME, Segment.STARTUP, Segment.CAPITAL) for s in SEGMENTS]
+)
+
+
+def fee_schedule(
+    segment: np.ndarray, employees: np.ndarray, fees: FeeSchedule, economy: Economy
+) -> np.ndarray:
+    """Return the fee each organization would pay as a member under a fee model.
+
+    Tiers follow company size (Health Valley's progressive fees); universities and
+    public bodies are not companies and pay the medium tier whatever their staff.
+    """
     if fees.model == FeeModel.FLAT:
         return np.full(employees.shape, fees.flat)
     if fees.model == FeeModel.TIERED:
         rules = economy.members
-        return np.where(
+        by_size = np.where(
             employees < rules.tier_small_below,
             fees.small,
             np.where(employees >= rules.tier_large_from, fees.large, fees.medium),
         )
+        return np.where(COMPANIES[segment], by_size, fees.medium)
     return np.zeros(employees.shape)
 
 

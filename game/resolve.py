@@ -233,7 +233,7 @@ class _Year:
     def members(self) -> None:
         orgs, economy, effects = self.orgs, self.economy, self.effects
         rules = economy.members
-        scheduled = mem.fee_schedule(orgs.employees, self.policy.fees, economy)
+        scheduled = mem.fee_schedule(orgs.segment, orgs.employees, self.policy.fees, economy)
         fees = mem.phase_fees(scheduled, orgs.fee_paid, orgs.tenure, orgs.member, economy)
         urgency = self.scenario.region.urgency + effects.urgency
         capacity = mem.fee_capacity(

@@ -520,46 +520,77 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {message}{shown}"
 
 
-def _cross_references(scenario: Scenario) -> list[str]:
-    """Check every id a scenario refers to exists; return all problems."""
+def _items(data: Any, key: str) -> list[dict[str, Any]]:
+    """Return the tables under ``key`` of raw data, skipping anything malformed."""
+    value = data.get(key, []) if isinstance(data, dict) else []
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _table(data: Any, key: str) -> dict[str, Any]:
+    value = data.get(key, {}) if isinstance(data, dict) else {}
+    return value if isinstance(value, dict) else {}
+
+
+def _numbers(value: Any) -> list[int]:
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+
+
+def _cross_references(data: dict[str, Any]) -> list[str]:
+    """Check every id a scenario refers to exists; return all problems.
+
+    Works on the raw data, so that it runs even when some fields are invalid and the
+    file's author sees every problem at once.
+    """
     problems: list[str] = []
-    funding_ids = {entry.id for entry in scenario.funding}
-    focus_ids = {area.id for area in scenario.focus_areas}
-    lines = {e.id for e in scenario.funding if e.kind == FundingKind.REVENUE_LINE}
-    for dup in _duplicates([e.id for e in scenario.funding]):
+    funding = _items(data, "funding")
+    events = _items(data, "events")
+    start = _table(data, "start")
+    rounds = _table(data, "scenario").get("rounds")
+    rounds = rounds if isinstance(rounds, int) else 20
+    funding_ids = {e.get("id") for e in funding}
+    focus_ids = {a.get("id") for a in _items(data, "focus_areas")}
+    lines = {e.get("id") for e in funding if e.get("kind") == FundingKind.REVENUE_LINE.value}
+    for dup in _duplicates([str(e.get("id")) for e in funding]):
         problems.append(f"funding: id {dup!r} is used twice")
-    for dup in _duplicates([c.id for c in scenario.events]):
+    for dup in _duplicates([str(c.get("id")) for c in events]):
         problems.append(f"events: id {dup!r} is used twice")
-    for i, line in enumerate(scenario.start.revenue_lines):
+    for i, line in enumerate(start.get("revenue_lines", []) or []):
         if line not in lines:
             problems.append(f"start.revenue_lines.{i}: {line!r} is not a revenue_line in funding")
-    for i, agreement in enumerate(scenario.start.agreements):
-        if agreement.source not in funding_ids:
-            problems.append(f"start.agreements.{i}.source: unknown funding id {agreement.source!r}")
-    for i, entry in enumerate(scenario.funding):
-        for theme in entry.themes:
+    for i, agreement in enumerate(_items(start, "agreements")):
+        if agreement.get("source") not in funding_ids:
+            source = agreement.get("source")
+            problems.append(f"start.agreements.{i}.source: unknown funding id {source!r}")
+    for i, entry in enumerate(funding):
+        for theme in entry.get("themes", []) or []:
             if theme not in focus_ids:
                 problems.append(f"funding.{i}.themes: {theme!r} is not a focus area id")
-        late = [r for r in entry.open_rounds if r > scenario.rounds]
+        late = [r for r in _numbers(entry.get("open_rounds", [])) if r > rounds]
         if late:
             problems.append(f"funding.{i}.open_rounds: rounds {late} are after the last round")
-    for i, card in enumerate(scenario.events):
-        for slot, effects in [("effects", card.effects)] + [
-            (f"choices.{j}.effects", c.effects) for j, c in enumerate(card.choices)
-        ]:
-            for fid in effects.end_funding + effects.open_calls:
-                if fid not in funding_ids:
-                    problems.append(f"events.{i}.{slot}: unknown funding id {fid!r}")
-            for fid in effects.revenue_line_factor:
+    for i, card in enumerate(events):
+        slots = [("effects", _table(card, "effects"))] + [
+            (f"choices.{j}.effects", _table(c, "effects"))
+            for j, c in enumerate(_items(card, "choices"))
+        ]
+        for slot, effects in slots:
+            for key in ("end_funding", "open_calls"):
+                for fid in effects.get(key, []) or []:
+                    if fid not in funding_ids:
+                        problems.append(f"events.{i}.{slot}: unknown funding id {fid!r}")
+            for fid in _table(effects, "revenue_line_factor"):
                 if fid not in lines:
                     problems.append(f"events.{i}.{slot}.revenue_line_factor: unknown line {fid!r}")
-        when = [card.round] if card.round is not None else card.rounds
-        if any(r > scenario.rounds for r in when):
-            problems.append(f"events.{i}: falls after the last round ({scenario.rounds})")
-    stage_order = [t.stage for t in scenario.stages]
+        when = _numbers(card.get("round")) + _numbers(card.get("rounds", []))
+        if any(r > rounds for r in when):
+            problems.append(f"events.{i}: falls after the last round ({rounds})")
+    stage_order = [t.get("stage") for t in _items(data, "stages")]
     if stage_order != ["emerging", "growth", "supercluster"]:
         problems.append("stages: give thresholds for emerging, growth and supercluster, in order")
-    if sum(scenario.start.members.values()) < 3:
+    members = _table(start, "members")
+    counted = [v for v in members.values() if isinstance(v, int)]
+    if members and len(counted) == len(members) and sum(counted) < 3:
         problems.append("start.members: a cluster needs at least 3 starting members")
     return problems
 
@@ -573,11 +604,11 @@ def parse_scenario(data: dict[str, Any], path: str, economy: dict[str, Any]) -> 
     """Validate raw TOML data merged over the shared economy; raise ScenarioError."""
     merged = dict(data)
     merged["economy"] = _merge(economy, data.get("economy", {}))
+    problems = _cross_references(merged)
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as error:
-        raise ScenarioError(path, [_describe(e) for e in error.errors()]) from None
-    problems = _cross_references(scenario)
+        raise ScenarioError(path, [_describe(e) for e in error.errors()] + problems) from None
     if problems:
         raise ScenarioError(path, problems)
     return scenario

@@ -80,16 +80,18 @@ def draw_organizations(scenario: Scenario, seed: int) -> Organizations:
         present=rows["present"],
         founding=member.copy(),
         tenure=np.where(member, 3, 0).astype(np.int16),
-        fee_paid=fee_schedule(rows["employees"], scenario.start.fees, scenario.economy) * member,
+        fee_paid=fee_schedule(
+            rows["segment"], rows["employees"], scenario.start.fees, scenario.economy
+        )
+        * member,
         shareholder=np.zeros(n, dtype=bool),
-        value_seen=_starting_value(scenario, rows["needs"]),
+        value_seen=_starting_value(scenario, rows["needs"], member),
     )
 
 
-def _starting_value(scenario: Scenario, needs: np.ndarray) -> np.ndarray:
+def _starting_value(scenario: Scenario, needs: np.ndarray, member: np.ndarray) -> np.ndarray:
     """Return the value the starting services deliver, as members perceive it at the start."""
-    members = sum(scenario.start.members.values())
-    share = needs[:members].sum(axis=0)
+    share = needs[member].sum(axis=0)
     spend = spend_vector(dict(scenario.start.budget))
     delivered = quality(spend, share, 1.0, np.ones(len(SERVICES)), scenario.economy.services)
     return needs @ delivered

@@ -404,11 +404,6 @@ def test_several_reference_problems_are_all_reported(tmp_path: Path) -> None:
         assert fragment in problems, (fragment, problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the loader checks cross-references only once every field is valid, so a file "
-    "with both kinds of problem reports the field problems first",
-)
 def test_field_and_reference_problems_are_reported_together(tmp_path: Path) -> None:
     data = base_data()
     _engagement_too_high(data)
