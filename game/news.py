@@ -9,13 +9,16 @@ candidates carry a salience; the most salient are kept, and three fallbacks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from game.report import FundingReport, MemberReport, NewsItem, RoundReport, ScoreReport, StaffReport
 from game.scenario import Scenario
 from game.scoring import game_score
 from game.state import ClusterState
 from game.vocabulary import SEGMENTS, Family, Kpi, Segment, Stage, Stress
+
+if TYPE_CHECKING:
+    from game.year import Year
 
 MAX_ITEMS = 8
 MIN_ITEMS = 3
@@ -49,7 +52,7 @@ def _item(salience: float, topic: str, text: str, tone: str) -> tuple[float, New
     return salience, NewsItem(topic=topic, text=text, tone=tone)  # type: ignore[arg-type]
 
 
-def _member_items(year: Any) -> list[tuple[float, NewsItem]]:
+def _member_items(year: Year) -> list[tuple[float, NewsItem]]:
     items = []
     orgs = year.orgs
     leaving, joining = year.leaving.leaving, year.joining.joining
@@ -94,7 +97,7 @@ def _member_items(year: Any) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _funding_items(year: Any) -> list[tuple[float, NewsItem]]:
+def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
     items = []
     scenario = year.scenario
     for funding_id in year.won:
@@ -155,7 +158,7 @@ def _funding_items(year: Any) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _staff_items(year: Any) -> list[tuple[float, NewsItem]]:
+def _staff_items(year: Year) -> list[tuple[float, NewsItem]]:
     items = []
     workload = year.workload
     shares = workload.shares()
@@ -210,7 +213,7 @@ def _staff_items(year: Any) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _engagement_item(year: Any, mean_now: float) -> list[tuple[float, NewsItem]]:
+def _engagement_item(year: Year, mean_now: float) -> list[tuple[float, NewsItem]]:
     last = year.state.last_terms
     if "engagement" not in last or abs(mean_now - last["engagement"]) < 0.02:
         return []
@@ -240,7 +243,7 @@ def _engagement_item(year: Any, mean_now: float) -> list[tuple[float, NewsItem]]
     ]
 
 
-def _revenue_items(year: Any) -> list[tuple[float, NewsItem]]:
+def _revenue_items(year: Year) -> list[tuple[float, NewsItem]]:
     items = []
     last = year.state.last_terms
     titles = [year.scenario.event_card(e.event_id).title for e in year.state.events]
@@ -272,7 +275,7 @@ def _revenue_items(year: Any) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _fallbacks(year: Any, kpis: dict, before: dict, runway: float) -> list[tuple[float, NewsItem]]:
+def _fallbacks(year: Year, kpis: dict, before: dict, runway: float) -> list[tuple[float, NewsItem]]:
     members = int(year.orgs.member.sum())
     joined, left = int(year.joining.joining.sum()), int(year.leaving.leaving.sum())
     jobs = kpis[Kpi.JOBS] - before[Kpi.JOBS]
@@ -300,7 +303,7 @@ def _fallbacks(year: Any, kpis: dict, before: dict, runway: float) -> list[tuple
     ]
 
 
-def write_news(year: Any, kpis: dict, before: dict) -> list[NewsItem]:
+def write_news(year: Year, kpis: dict, before: dict) -> list[NewsItem]:
     """Return the year's news feed, most salient first, 3 to 8 items."""
     from game.finance import runway_months
 
