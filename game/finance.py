@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.scenario import FinanceEconomy
+from game.economy import FinanceEconomy
 from game.vocabulary import Family, Stress
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game.economy import Economy
 from game.members import segment_table
-from game.scenario import Economy
 from game.state import Organizations
 from game.vocabulary import SEGMENT_INDEX, SERVICE_INDEX, Kpi, Segment, ServiceLine
 

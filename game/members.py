@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.scenario import Economy, FeeSchedule
+from game.economy import Economy
+from game.scenario import FeeSchedule
 from game.vocabulary import SEGMENT_INDEX, SEGMENTS, FeeModel, JoinReason, LeaveReason, Segment
 
 LEAVE_REASONS = (LeaveReason.FEES, LeaveReason.CONTACT, LeaveReason.RELEVANCE, LeaveReason.HARDSHIP)

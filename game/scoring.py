@@ -16,7 +16,8 @@ replaying the game. Rules against end-of-game exploits:
 
 from __future__ import annotations
 
-from game.scenario import FinanceEconomy, Scoring
+from game.economy import FinanceEconomy
+from game.scenario import Scoring
 from game.vocabulary import Kpi, Stress
 
 COMPONENTS = ("impact", "sustainability", "engagement", "diversification")

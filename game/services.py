@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.scenario import FocusArea, ServiceEconomy
+from game.economy import ServiceEconomy
+from game.scenario import FocusArea
 from game.vocabulary import SERVICES, ServiceLine
 
 

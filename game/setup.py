@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.economy import SegmentProfile
 from game.members import fee_schedule
-from game.scenario import Scenario, SegmentProfile
+from game.scenario import Scenario
 from game.services import quality, spend_vector
 from game.state import AgreementState, ClusterState, Organizations, Policy
 from game.vocabulary import SEGMENTS, SERVICES, Kpi, Stage

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.decisions import Staffing
-from game.scenario import StaffEconomy
+from game.economy import StaffEconomy
 
 
 @dataclass(frozen=True)

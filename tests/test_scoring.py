@@ -12,8 +12,9 @@ import itertools
 import numpy as np
 import pytest
 
+from game.economy import FinanceEconomy
 from game.finance import concentration
-from game.scenario import FinanceEconomy, Scoring, load_scenario
+from game.scenario import Scoring, load_scenario
 from game.scoring import (
     COMPONENTS,
     IMPACT_CAP,

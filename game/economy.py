@@ -1,0 +1,224 @@
+"""The economy's coefficients: one pydantic model per mechanism, every field bounded.
+
+Shared defaults live in ``scenarios/economy.toml``; a scenario's ``[economy]`` table
+overrides them key by key. No tunable number of the model lives in the code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from game.vocabulary import SEGMENTS, SERVICES, Segment, ServiceLine
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Euros = Annotated[float, Field(ge=0.0, le=1e9)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SegmentProfile(Strict):
+    """How organizations of one segment look and what they want."""
+
+    employees_median: Positive = Field(description="Median employees (staff for public bodies).")
+    employees_sigma: Annotated[float, Field(ge=0, le=3)] = Field(
+        description="Log-normal spread of employees."
+    )
+    revenue_per_employee: Positive = Field(description="Million EUR of revenue per employee.")
+    export_share: Share = Field(description="Share of revenue exported at the start.")
+    growth: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(
+        description="Baseline yearly revenue growth without the cluster."
+    )
+    volatility: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="Standard deviation of yearly revenue growth."
+    )
+    needs: dict[ServiceLine, NonNegative] = Field(
+        description="Relative weight of each service line for this segment; normalised."
+    )
+    fee_capacity: Euros = Field(
+        description="Yearly fee (EUR) a median-size member would pay for the full value."
+    )
+    join_rate: Share = Field(description="Base yearly chance that a prospect joins if courted.")
+    leave_rate: Share = Field(description="Base yearly chance that a content member leaves.")
+    project_affinity: Share = Field(description="How much this segment gains from R&D projects.")
+    raises_capital: Share = Field(
+        description="Base yearly chance that an organization of this segment raises capital."
+    )
+    capital_round: NonNegative = Field(description="Million EUR per employee raised in a round.")
+
+
+class StaffEconomy(Strict):
+    salary_fte: Euros = Field(description="Yearly cost of one full-time employee.")
+    intern_cost: Euros = Field(description="Yearly cost of one intern.")
+    intern_capacity: Share = Field(description="Working capacity of an intern in FTE.")
+    hiring_cost: Share = Field(description="One-off hiring cost as a share of a yearly salary.")
+    severance: Share = Field(description="Cost of letting one FTE go, as a share of a salary.")
+    new_hire_productivity: Share = Field(description="Capacity of a new hire in the first year.")
+    let_go_morale: Share = Field(description="Capacity lost this year per FTE let go (FTE).")
+    burnout_threshold: Positive = Field(description="Utilisation above which staff burn out.")
+    burnout_quit_share: Share = Field(description="Share of FTE that quits after burnout.")
+    max_fte: Positive = Field(description="Upper bound on staff FTE.")
+    max_interns: Annotated[int, Field(ge=0, le=50)] = Field(description="Upper bound on interns.")
+    overhead_base: Euros = Field(description="Yearly office and running costs.")
+    overhead_per_fte: Euros = Field(description="Yearly running costs per FTE.")
+
+
+class ServiceEconomy(Strict):
+    unit_cost: dict[ServiceLine, Positive] = Field(
+        description="EUR per using member at which a service line delivers 63% of its value."
+    )
+    staff_fte_per_100k: dict[ServiceLine, NonNegative] = Field(
+        description="Staff FTE each 100,000 EUR of spending on a line needs to be delivered."
+    )
+    revenue_uplift: dict[ServiceLine, NonNegative] = Field(
+        description="Yearly revenue growth a fully served, fully engaged member gains per line."
+    )
+    focus_boost: NonNegative = Field(
+        description="Extra effectiveness of a line in focus, divided by the number of focus areas."
+    )
+    contact_floor: Share = Field(
+        description="Contact members feel from staff presence alone, without member relations."
+    )
+    contact_fte_per_member: NonNegative = Field(
+        description="FTE of personal contact each member needs to feel known."
+    )
+    fundraising_fte_per_application: NonNegative = Field(
+        description="FTE one funding application takes this year."
+    )
+    recruitment_fte: NonNegative = Field(
+        description="FTE that full recruitment effort on one segment takes."
+    )
+
+
+class MemberEconomy(Strict):
+    base_engagement: Annotated[float, Field(ge=-1, le=1)] = Field(
+        description="Engagement a member with no value, contact or fees settles at."
+    )
+    value_weight: NonNegative = Field(description="Engagement gained per unit of service value.")
+    contact_weight: NonNegative = Field(description="Engagement gained from full contact.")
+    commitment_weight: NonNegative = Field(
+        description="Engagement gained per unit of fee burden matched by value (price signal)."
+    )
+    excess_fee_weight: NonNegative = Field(
+        description="Engagement lost per unit of fee burden above delivered value."
+    )
+    value_to_price: Positive = Field(
+        description="Fee burden a member accepts per unit of value it sees."
+    )
+    project_weight: NonNegative = Field(description="Engagement gained from project work.")
+    project_unit_cost: Positive = Field(
+        description="Project EUR per taking-part member giving 63% of project value."
+    )
+    ownership_bonus: NonNegative = Field(description="Engagement bonus for shareholders.")
+    adjustment_speed: Share = Field(description="Share of the gap to target closed each year.")
+    fee_phase_in: Share = Field(
+        description="Share of a fee change that existing members pay in its first year."
+    )
+    perception_speed: Share = Field(
+        description="Share of the gap between perceived and delivered value closed each year."
+    )
+    disengaged_leave: NonNegative = Field(
+        description="Leave chance added at zero engagement (scaled by the square of disengagement)."
+    )
+    excess_fee_leave: NonNegative = Field(description="Leave chance per unit of excess fee burden.")
+    tenure_loyalty: Share = Field(description="Leave chance reduction per year of tenure (max 5).")
+    new_member_engagement: Share = Field(description="Engagement of a member when it joins.")
+    recruitment_power: NonNegative = Field(description="Join chance multiplier of full effort.")
+    word_of_mouth: NonNegative = Field(
+        description="Join chance multiplier of members' average engagement."
+    )
+    max_join_chance: Share = Field(description="Cap on a prospect's yearly join chance.")
+    max_leave_chance: Share = Field(description="Cap on a member's yearly leave chance.")
+    urgency_fee_capacity: NonNegative = Field(
+        description="Extra fee capacity per unit of regional urgency (transform clusters)."
+    )
+    large_payer_crowding: NonNegative = Field(
+        description="Startup engagement lost per unit of large members' share of fee income."
+    )
+    tier_small_below: Positive = Field(description="Employees below which a member is small.")
+    tier_large_from: Positive = Field(description="Employees from which a member is large.")
+    strategy_revision_engagement: Share = Field(
+        description="Engagement lost by all members when the strategy is revised mid-game."
+    )
+    insolvency_engagement: Share = Field(
+        description="Engagement lost by all members when the board needs an emergency loan."
+    )
+
+
+class ImpactEconomy(Strict):
+    jobs_per_revenue_growth: NonNegative = Field(
+        description="Employment elasticity: job growth per unit of revenue growth."
+    )
+    export_uplift: NonNegative = Field(
+        description="Yearly export share gained by a fully served, engaged member."
+    )
+    spinout_rate: Share = Field(description="Yearly base chance an academic member spins out.")
+    spinout_uplift: NonNegative = Field(description="Extra spin-out chance from startup programs.")
+    capital_uplift: NonNegative = Field(
+        description="Extra chance to raise capital from the access-to-capital line and investors."
+    )
+    new_company_slots: Annotated[int, Field(ge=0, le=200)] = Field(
+        description="Yearly chances for a company to settle in the region."
+    )
+    new_company_rate: Share = Field(description="Base chance per slot without the cluster.")
+    new_company_uplift: NonNegative = Field(
+        description="Extra chance per slot from internationalisation, policy work and stage."
+    )
+    project_partner_multiplier: NonNegative = Field(
+        description="Public funds partners receive in a project per EUR the cluster receives."
+    )
+    project_revenue_uplift: NonNegative = Field(
+        description="Revenue growth per million EUR of project volume per participating member."
+    )
+
+
+class FinanceEconomy(Strict):
+    loan_buffer: Euros = Field(description="Cash the emergency board loan leaves in the bank.")
+    loan_fee: Share = Field(description="Arrangement fee added to an emergency loan.")
+    loan_interest: Share = Field(description="Yearly interest on the outstanding loan.")
+    loan_term: Annotated[int, Field(ge=1, le=10)] = Field(description="Years to repay a loan.")
+    wind_up_loan_share: Positive = Field(
+        description="Loan above this share of yearly costs winds the cluster organization up."
+    )
+    stress_high_single_public: Share = Field(
+        description="Stress is high when one public source exceeds this share of revenue."
+    )
+    stress_high_runway_months: NonNegative = Field(description="Runway below this is high stress.")
+    stress_low_private_share: Share = Field(description="Private share needed for low stress.")
+    stress_low_max_family: Share = Field(description="Largest family share allowed for low stress.")
+    stress_low_runway_months: NonNegative = Field(description="Runway needed for low stress.")
+    runway_cap_months: Positive = Field(description="Runway beyond this earns no more score.")
+    strategy_revision_cost: Euros = Field(description="Cost of revising the strategy mid-game.")
+    share_price: Euros = Field(description="One-off share a member buys under a share program.")
+    share_dividend: Share = Field(description="Yearly dividend per share as a share of its price.")
+    project_indirect_rate: Share = Field(
+        description="Indirect costs a project budget pays on top of the staff time it funds."
+    )
+
+
+class Economy(Strict):
+    """All coefficients of the model; shared defaults live in ``scenarios/economy.toml``."""
+
+    segments: dict[Segment, SegmentProfile]
+    staff: StaffEconomy
+    services: ServiceEconomy
+    members: MemberEconomy
+    impact: ImpactEconomy
+    finance: FinanceEconomy
+
+    @model_validator(mode="after")
+    def _complete(self) -> Economy:
+        missing = [s.value for s in SEGMENTS if s not in self.segments]
+        if missing:
+            raise ValueError(f"segments: missing profiles for {', '.join(missing)}")
+        for name in ("unit_cost", "staff_fte_per_100k", "revenue_uplift"):
+            table = getattr(self.services, name)
+            gaps = [line.value for line in SERVICES if line not in table]
+            if gaps:
+                raise ValueError(f"services.{name}: missing lines {', '.join(gaps)}")
+        return self
