@@ -1,0 +1,1 @@
+"""One module per screen; each scene has ``handle_event``, ``update`` and ``draw``."""
