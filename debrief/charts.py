@@ -33,7 +33,8 @@ from debrief.series import (
 from game.scoring import COMPONENTS
 
 DPI = 130
-WIDTH = 6.4  # inches: half of a printed page's width at a readable size
+WIDTH = 5.2  # inches: half of the page, so that the text prints at a readable size
+WIDE = 9.0  # inches: the page's full width
 INK = "#1f2933"
 MUTED = "#6b7785"
 GRID = "#d9dee4"
@@ -125,7 +126,7 @@ def _money_tick(value: float, _: int) -> str:
 
 def evolution_chart(phases: Sequence[EvolutionPhase]) -> bytes:
     """Draw the evolution map: the financing mix of each period, with its stress level."""
-    with _figure(WIDTH, 3.2) as figure:
+    with _figure(WIDTH, 3.0) as figure:
         axes = figure.add_subplot()
         labels = [phase.label for phase in phases]
         for x, phase in enumerate(phases):
@@ -214,7 +215,7 @@ def _lighter(color: str, amount: float) -> tuple[float, float, float]:
 
 def roadmap_chart(lines: Sequence[RoadmapLine], rounds: int) -> bytes:
     """Draw the value impact roadmap: each outcome achieved against the target's path."""
-    with _figure(WIDTH, 3.9) as figure:
+    with _figure(WIDE, 3.6) as figure:
         grid = figure.subplots(2, 4)
         figure.suptitle(
             "Value impact roadmap: achieved against target", x=0.01, ha="left",
@@ -228,7 +229,7 @@ def roadmap_chart(lines: Sequence[RoadmapLine], rounds: int) -> bytes:
                 path = [line.target * y / rounds for y in range(0, rounds + 1)]
                 axes.plot(range(0, rounds + 1), path, color=MUTED, linestyle="--", linewidth=1)
             name = SHORT_KPI_NAMES.get(line.kpi, kpi_name(line.kpi))
-            axes.set_title(name, fontsize=7.5, fontweight="normal")
+            axes.set_title(name, fontsize=8, fontweight="normal")
             axes.set_xlim(0, rounds)
             top = max([*line.achieved, line.target or 0.0, 0.0])
             axes.set_ylim(0, top * 1.08 if top > 0 else 1.0)
@@ -290,7 +291,7 @@ def cash_chart(series: TeamSeries) -> bytes:
 def scorecard_chart(rows: Sequence[tuple[str, Scorecard]]) -> bytes:
     """Draw each team's score as the weighted parts of its scorecard, best first."""
     height = 1.3 + 0.42 * len(rows)
-    with _figure(9.0, height) as figure:
+    with _figure(WIDE, height) as figure:
         axes = figure.add_subplot()
         axes.grid(axis="x")
         axes.grid(axis="y", visible=False)
@@ -315,7 +316,7 @@ def mix_trajectories_chart(teams: Sequence[tuple[str, TeamSeries]]) -> bytes:
     """Draw every team's financing mix over the years, side by side on the same axes."""
     columns = min(max(len(teams), 1), 4)
     rows = (len(teams) + columns - 1) // columns
-    with _figure(9.0, 0.7 + 2.1 * rows) as figure:
+    with _figure(WIDE, 0.7 + 2.1 * rows) as figure:
         grid = figure.subplots(rows, columns, squeeze=False, sharey=True)
         figure.suptitle(
             "Financing mix over the years", x=0.01, ha="left", fontweight="bold", fontsize=9.5
@@ -342,7 +343,7 @@ def mix_trajectories_chart(teams: Sequence[tuple[str, TeamSeries]]) -> bytes:
 
 def impact_sustainability_chart(points: Sequence[tuple[str, float, float, int]]) -> bytes:
     """Draw value impact against financial sustainability: (team, x, y, rank) per point."""
-    with _figure(WIDTH, 4.2) as figure:
+    with _figure(WIDTH, 4.0) as figure:
         axes = figure.add_subplot()
         axes.grid(True, axis="both")
         axes.axhline(50, color=GRID, linewidth=1)

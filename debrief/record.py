@@ -261,7 +261,8 @@ def replay_with_decisions(stored: StoredSession) -> tuple[Session, dict[str, lis
             resolved.resolution, resolved.hash
         ):
             raise RecordError(
-                f"session {stored.code}: round {resolved.round} replays to a different state"
+                f"session {stored.code}: round {resolved.round} replays to a different state "
+                "(was it played with another version of the game?)"
             )
         for key, decisions in about_to_play.items():
             played.setdefault(key, []).append(decisions)
@@ -308,15 +309,24 @@ def record_from_session(session: Session, played: dict[str, list[Decisions]]) ->
     )
 
 
+def _reports(team: Team) -> list[RoundReport]:
+    """Return the team's reports, whether the session keeps them as models or as JSON text."""
+    return [
+        RoundReport.model_validate_json(item) if isinstance(item, str | bytes) else item
+        for item in team.reports
+    ]
+
+
 def _team_entry(session: Session, team: Team, decisions: list[Decisions]) -> TeamEntry:
-    if len(decisions) != len(team.reports):
+    reports = _reports(team)
+    if len(decisions) != len(reports):
         raise RecordError(
-            f"session {session.code}: team {team.name} has {len(team.reports)} reports "
+            f"session {session.code}: team {team.name} has {len(reports)} reports "
             f"but {len(decisions)} recorded decisions"
         )
     rounds = tuple(
         RoundEntry(report.round, chosen, report)
-        for chosen, report in zip(decisions, team.reports, strict=True)
+        for chosen, report in zip(decisions, reports, strict=True)
     )
     players = tuple(
         session.players[pid].name for pid in team.players if not session.players[pid].removed

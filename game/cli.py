@@ -214,6 +214,12 @@ def build_parser() -> Parser:
     )
     schema.set_defaults(run=cmd_schema)
     _add_server_commands(commands)
+
+    report = commands.add_parser("report", help="write a session's debrief report")
+    report.add_argument("--db", required=True, help="the server's SQLite event log")
+    report.add_argument("--session", required=True, help="the session's join code")
+    report.add_argument("--out", required=True, help="directory to write the report to")
+    report.set_defaults(run=_external("debrief.cli", "cmd_report"))
     return parser
 
 
