@@ -6,8 +6,10 @@ overrides them key by key. No tunable number of the model lives in the code.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from game.vocabulary import SEGMENTS, SERVICES, Segment, ServiceLine
@@ -210,6 +212,15 @@ class Economy(Strict):
     members: MemberEconomy
     impact: ImpactEconomy
     finance: FinanceEconomy
+
+    @cached_property
+    def segment_columns(self) -> dict[str, np.ndarray]:
+        """Every numeric attribute of the segment profiles as an array indexed by segment."""
+        names = [name for name in SegmentProfile.model_fields if name != "needs"]
+        return {
+            name: np.array([getattr(self.segments[s], name) for s in SEGMENTS], dtype=np.float64)
+            for name in names
+        }
 
     @model_validator(mode="after")
     def _complete(self) -> Economy:

@@ -138,14 +138,14 @@ def line_revenue(
     """Return a private revenue line's income for the year."""
     service_quality = quality[SERVICE_INDEX[entry.service]] if entry.service else 1.0
     if entry.capital_fee > 0:
-        return entry.capital_fee * capital_raised * 1e6 * factor
+        return float(entry.capital_fee * capital_raised * 1e6 * factor)
     wanted = np.zeros(len(SEGMENT_INDEX), dtype=bool)
     for s in entry.segments:
         wanted[SEGMENT_INDEX[s]] = True
     buyers = float((engagement * (member & wanted[segment])).sum())
     # demand follows quality with diminishing returns: a decent service already sells
     buyers *= entry.buyer_rate * np.sqrt(service_quality) * (1.0 + entry.outsider_buyers) * factor
-    return entry.price * buyers
+    return float(entry.price * buyers)
 
 
 def future_cofinancing(agreements: tuple[AgreementState, ...], scenario: Scenario) -> float:

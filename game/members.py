@@ -29,7 +29,7 @@ JOIN_REASONS = (JoinReason.RECRUITED, JoinReason.REPUTATION, JoinReason.SERVICES
 
 def segment_table(economy: Economy, attribute: str) -> np.ndarray:
     """Return one attribute of every segment profile, indexed by segment number."""
-    return np.array([getattr(economy.segments[s], attribute) for s in SEGMENTS], dtype=np.float64)
+    return economy.segment_columns[attribute]
 
 
 COMPANIES = np.array(
@@ -223,16 +223,16 @@ def large_payer_bonus(
 
 
 def count_by_segment(mask: np.ndarray, segment: np.ndarray) -> dict[Segment, int]:
-    counts = np.bincount(segment[mask], minlength=len(SEGMENTS))
-    return {s: int(counts[i]) for i, s in enumerate(SEGMENTS)}
+    counts = np.bincount(segment[mask], minlength=len(SEGMENTS)).tolist()
+    return dict(zip(SEGMENTS, counts, strict=True))
 
 
 def main_reason_by_segment(
     mask: np.ndarray, segment: np.ndarray, reason: np.ndarray, names: tuple
 ) -> dict[Segment, str]:
     """Return the most common reason within each segment's group of flagged organizations."""
-    table = np.zeros((len(SEGMENTS), len(names)), dtype=np.int64)
-    np.add.at(table, (segment[mask], reason[mask]), 1)
-    return {
-        s: str(names[int(np.argmax(table[i]))]) for i, s in enumerate(SEGMENTS) if table[i].sum()
-    }
+    cells = segment[mask].astype(np.int64) * len(names) + reason[mask]
+    table = np.bincount(cells, minlength=len(SEGMENTS) * len(names)).reshape(len(SEGMENTS), -1)
+    best = table.argmax(axis=1).tolist()
+    present = table.sum(axis=1).tolist()
+    return {s: str(names[best[i]]) for i, s in enumerate(SEGMENTS) if present[i]}

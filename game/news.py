@@ -52,38 +52,19 @@ def _item(salience: float, topic: str, text: str, tone: str) -> tuple[float, New
     return salience, NewsItem(topic=topic, text=text, tone=tone)  # type: ignore[arg-type]
 
 
-def _member_items(year: Year) -> list[tuple[float, NewsItem]]:
+def _member_items(year: Year, members: MemberReport) -> list[tuple[float, NewsItem]]:
+    """Say who left and joined, per segment, with the main reason the report gives."""
     items = []
-    orgs = year.orgs
-    leaving, joining = year.leaving.leaving, year.joining.joining
     if year.loan_year.wound_up:
         return []
-    from game.members import JOIN_REASONS, LEAVE_REASONS, count_by_segment, main_reason_by_segment
-
-    left = count_by_segment(leaving, orgs.segment)
-    why_left = main_reason_by_segment(leaving, orgs.segment, year.leaving.reason, LEAVE_REASONS)
-    for segment, count in left.items():
+    for segment, count in members.left.items():
         if count:
-            items.append(
-                _item(
-                    2.0 * count + 1,
-                    "members",
-                    f"{_name(segment, count)} left: {why_left[segment]}.",
-                    "bad",
-                )
-            )
-    joined = count_by_segment(joining, orgs.segment)
-    why_joined = main_reason_by_segment(joining, orgs.segment, year.joining.reason, JOIN_REASONS)
-    for segment, count in joined.items():
+            text = f"{_name(segment, count)} left: {members.leave_reasons[segment]}."
+            items.append(_item(2.0 * count + 1, "members", text, "bad"))
+    for segment, count in members.joined.items():
         if count:
-            items.append(
-                _item(
-                    1.5 * count,
-                    "members",
-                    f"{_name(segment, count)} joined: {why_joined[segment]}.",
-                    "good",
-                )
-            )
+            text = f"{_name(segment, count)} joined: {members.join_reasons[segment]}."
+            items.append(_item(1.5 * count, "members", text, "good"))
     if year.happenings.arrived:
         items.append(
             _item(
@@ -303,7 +284,7 @@ def _fallbacks(year: Year, kpis: dict, before: dict, runway: float) -> list[tupl
     ]
 
 
-def write_news(year: Year, kpis: dict, before: dict) -> list[NewsItem]:
+def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> list[NewsItem]:
     """Return the year's news feed, most salient first, 3 to 8 items."""
     from game.finance import runway_months
 
@@ -341,7 +322,7 @@ def write_news(year: Year, kpis: dict, before: dict) -> list[NewsItem]:
             )
         )
     mean_now = float(year.orgs.engagement[year.orgs.member].mean()) if year.orgs.member.any() else 0
-    candidates += _member_items(year) + _funding_items(year) + _staff_items(year)
+    candidates += _member_items(year, members) + _funding_items(year) + _staff_items(year)
     candidates += _engagement_item(year, mean_now) + _revenue_items(year)
     runway = runway_months(loan.cash, sum(year.costs.values()))
     ranked = sorted(candidates, key=lambda pair: -pair[0])[:MAX_ITEMS]

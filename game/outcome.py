@@ -33,8 +33,9 @@ from game.year import Year
 
 
 def _histogram(engagement: np.ndarray) -> list[int]:
-    counts, _ = np.histogram(engagement, bins=5, range=(0.0, 1.0))
-    return [int(c) for c in counts]
+    """Count engagement in five bins of 0.2 (a value of exactly 1 falls in the last)."""
+    bins = np.minimum((engagement * 5).astype(np.int64), 4)
+    return np.bincount(bins, minlength=5).tolist()
 
 
 def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, RoundReport]:
@@ -51,7 +52,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         leave_reason = np.where(year.wound_up_leavers, len(leave_names), leave_reason)
         leave_names = (*leave_names, LeaveReason.WOUND_UP)
     kpis = region_kpis(orgs, year.counted)
-    before = region_kpis(state.organizations, state.impact)
+    before = state.kpis or region_kpis(state.organizations, state.impact)
     costs_total = round(sum(year.costs.values()), 2)
     revenue_total = round(sum(year.revenue.values()), 2)
     families = family_totals(year.revenue, year.families)
@@ -61,6 +62,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
     level = stress(year.revenue, year.families, runway, loan, finance)
     net_cash = cash - loan - fund.future_cofinancing(year.aged, scenario)
     mean_e = float(orgs.engagement[member].mean()) if member.any() else 0.0
+    capacity, demand = float(year.workload.capacity), float(year.workload.demand)
     components = {
         "impact": impact_component(
             kpis, year.policy.targets, scenario.scoring, year.round_no, scenario.rounds
@@ -90,6 +92,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         agreements=() if wound_up else year.aged,
         policy=year.policy,
         impact=year.counted,
+        kpis=kpis,
         scores=scores,
         last_terms={
             "value": float(year.appraisal.value[year.was_member].mean())
@@ -104,6 +107,22 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         | {f"rev:{source}": amount for source, amount in year.revenue.items()},
     )
     new_state = age_events(new_state)
+    members_report = MemberReport(
+        total=int(member.sum()),
+        by_segment=mem.count_by_segment(member, orgs.segment),
+        joined=mem.count_by_segment(year.joining.joining, orgs.segment),
+        left=mem.count_by_segment(leaving_mask, orgs.segment),
+        join_reasons=mem.main_reason_by_segment(
+            year.joining.joining, orgs.segment, year.joining.reason, mem.JOIN_REASONS
+        ),
+        leave_reasons=mem.main_reason_by_segment(
+            leaving_mask, orgs.segment, leave_reason, leave_names
+        ),
+        engagement_mean=round(mean_e, 3),
+        engagement_histogram=_histogram(orgs.engagement[member]),
+        contact=round(year.contact, 3),
+        service_value=round(new_state.last_terms["value"], 3),
+    )
     report = RoundReport(
         round=year.round_no,
         rounds=scenario.rounds,
@@ -120,32 +139,17 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         runway_months=runway,
         financing_mix=mix(families),
         stress=level,
-        members=MemberReport(
-            total=int(member.sum()),
-            by_segment=mem.count_by_segment(member, orgs.segment),
-            joined=mem.count_by_segment(year.joining.joining, orgs.segment),
-            left=mem.count_by_segment(leaving_mask, orgs.segment),
-            join_reasons=mem.main_reason_by_segment(
-                year.joining.joining, orgs.segment, year.joining.reason, mem.JOIN_REASONS
-            ),
-            leave_reasons=mem.main_reason_by_segment(
-                leaving_mask, orgs.segment, leave_reason, leave_names
-            ),
-            engagement_mean=round(mean_e, 3),
-            engagement_histogram=_histogram(orgs.engagement[member]),
-            contact=round(year.contact, 3),
-            service_value=round(new_state.last_terms["value"], 3),
-        ),
+        members=members_report,
         staff=StaffReport(
             fte=year.team.fte,
             interns=year.team.interns,
             hired_fte=year.team.new_hires,
             let_go_fte=year.team.let_go,
             quit_fte=year.quit_fte,
-            capacity=round(year.workload.capacity, 2),
-            demand=round(year.workload.demand, 2),
-            utilisation=round(year.workload.utilisation, 3),
-            delivery=round(year.workload.delivery, 3),
+            capacity=round(capacity, 2),
+            demand=round(demand, 2),
+            utilisation=round(demand / capacity, 3),
+            delivery=round(float(year.workload.delivery), 3),
             time={k: round(v, 3) for k, v in year.workload.shares().items()},
         ),
         funding=FundingReport(
@@ -169,7 +173,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
             round_total=round(round_total(components, weights), 2),
             game_score=game_score(scores, weights),
         ),
-        news=write_news(year, kpis, before),
+        news=write_news(year, members_report, kpis, before),
         wound_up=wound_up,
     )
     return new_state, report

@@ -126,6 +126,7 @@ class ClusterState:
     rng_state: dict[str, Any]
     scores: tuple[dict[str, float], ...] = ()  # scorecard components, one dict per round
     last_terms: dict[str, float] = field(default_factory=dict)  # engagement drivers last round
+    kpis: dict[Kpi, float] = field(default_factory=dict)  # value impact at the last round's end
 
     def evolve(self, **changes: Any) -> ClusterState:
         return replace(self, **changes)

@@ -297,7 +297,7 @@ class Year:
         for year in self.agreement_years:
             revenue[year.source] = revenue.get(year.source, 0.0) + year.paid
             families[year.source] = year.family
-        self.revenue = {k: round(v, 2) for k, v in revenue.items()}
+        self.revenue = {k: round(float(v), 2) for k, v in revenue.items()}
         self.families = families
         staff = economy.staff
         repaid, interest = service_loan(self.state.loan, economy.finance)
@@ -315,7 +315,7 @@ class Year:
             + max(-effects.cash, 0.0)
             + (economy.finance.strategy_revision_cost if self.revised else 0.0),
         }
-        self.costs = {k: round(v, 2) for k, v in self.costs.items()}
+        self.costs = {k: round(float(v), 2) for k, v in self.costs.items()}
         self.other_income = max(effects.cash, 0.0)
         total_costs = sum(self.costs.values())
         cash = self.state.cash + sum(self.revenue.values()) + self.other_income - total_costs
