@@ -310,11 +310,9 @@ def record_from_session(session: Session, played: dict[str, list[Decisions]]) ->
 
 
 def _reports(team: Team) -> list[RoundReport]:
-    """Return the team's reports, whether the session keeps them as models or as JSON text."""
-    return [
-        RoundReport.model_validate_json(item) if isinstance(item, str | bytes) else item
-        for item in team.reports
-    ]
+    """Return the team's reports through its accessor when it keeps them packed."""
+    read = getattr(team, "all_reports", None)
+    return list(read()) if callable(read) else list(team.reports)
 
 
 def _team_entry(session: Session, team: Team, decisions: list[Decisions]) -> TeamEntry:
