@@ -21,7 +21,7 @@ from server.rounds import (
     resolve_team,
     round_cards,
 )
-from server.teams import Principal, Team, team_key
+from server.teams import Principal, Team, pack, team_key
 
 if TYPE_CHECKING:
     from server.session import Command, Session
@@ -225,7 +225,7 @@ def resolve_all(session: Session) -> None:
     if not session.practice:
         session.completed = session.round
     session.cards = []
-    session.newspapers.append(views.newspaper(session))
+    session.newspapers.append(pack(views.newspaper(session)))
     done = session.completed >= session.scenario.rounds
     session.phase = Phase.FINISHED if done else Phase.RESULTS
     resolution = len(session.hashes) + 1

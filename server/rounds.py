@@ -85,7 +85,7 @@ def resolve_team(
         log.warning("team %s: decisions refused at resolution (%s); carrying on", team.name, error)
         state, report = resolve_round(team.open_state, Decisions(), scenario, weights)
     team.state = state
-    team.reports.append(report)
+    team.add_report(report)
     team.clear_round()
 
 

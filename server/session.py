@@ -12,6 +12,7 @@ The facilitator's controls live in ``controls.py``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from game.decisions import Decisions
 from game.match import with_rounds
 from game.rules import check_decisions
-from game.scenario import ScenarioError, load_scenario, scenario_names
+from game.scenario import Scenario, ScenarioError, load_scenario, scenario_names
 from game.scoring import normalise_weights
 from game.setup import initial_state
 from game.strategies import STRATEGIES
@@ -49,7 +50,7 @@ from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_k
 from server.teams import Submitted as SubmittedRecord
 
 log = logging.getLogger("clusterboard.server")
-ANSWERED_KEPT = 2000
+ANSWERED_KEPT = 500  # client message ids remembered per session, for resent requests
 
 
 class Tick(Message):
@@ -105,6 +106,12 @@ class Limits:
     players_per_team: int = 6
 
 
+@functools.lru_cache(maxsize=64)
+def scenario_for(name: str, rounds: int | None) -> Scenario:
+    """Return a scenario, loaded once per server: sessions share the frozen model."""
+    return with_rounds(load_scenario(name), rounds)
+
+
 def validate_config(message: CreateSession) -> None:
     """Raise the protocol error a session configuration deserves, if any."""
     if message.scenario not in scenario_names():
@@ -124,7 +131,7 @@ class Session:
         message = parse_client_data(record["message"])
         validate_config(message)
         try:
-            scenario = with_rounds(load_scenario(message.scenario), message.rounds)
+            scenario = scenario_for(message.scenario, message.rounds)
         except ScenarioError as error:
             raise NotFound(f"scenario {message.scenario!r} cannot be loaded ({error})") from None
         self.id: str = record["session"]
@@ -147,11 +154,11 @@ class Session:
         self.teams: dict[str, Team] = {}
         self.players: dict[str, Player] = {}
         self.connections: dict[int, Principal] = {}
-        self.newspapers: list = []
+        self.newspapers: list[bytes] = []  # packed, one per resolution
         self.hashes: list[RoundHash] = []
         self.seq = 1
         self.replaying = False
-        self.answered: OrderedDict[tuple[str, str], Ack] = OrderedDict()
+        self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._step = Step()
 
     # ------------------------------------------------------------ the pipeline
@@ -223,10 +230,10 @@ class Session:
     def _answer_again(self, command: Command, principal: Principal) -> bool:
         if command.message.id is None or principal.actor is None:
             return False
-        ack = self.answered.get((principal.actor, command.message.id))
-        if ack is None:
+        seq = self.answered.get((principal.actor, command.message.id))
+        if seq is None:
             return False
-        self.send(To("connection", command.connection), ack)
+        self.send(To("connection", command.connection), Ack(reply_to=command.message.id, seq=seq))
         return True
 
     # ------------------------------------------------------------ outbox helpers
@@ -262,7 +269,7 @@ class Session:
         }
         ack = Ack(reply_to=command.message.id, seq=self.seq)
         if actor and command.message.id is not None:
-            self.answered[(actor, command.message.id)] = ack
+            self.answered[(actor, command.message.id)] = self.seq
             while len(self.answered) > ANSWERED_KEPT:
                 self.answered.popitem(last=False)
         if acknowledge and command.connection is not None:
@@ -285,7 +292,9 @@ class Session:
     def count_connections(self, role: str) -> int:
         return sum(1 for p in self.connections.values() if p.role == role)
 
-    def push_views(self, now: float, teams: list[Team] | None = None) -> None:
+    def push_views(
+        self, now: float, teams: list[Team] | None = None, facilitator_reports: bool = True
+    ) -> None:
         """Send every role its view after a change of phase, roster or figures."""
         for team in self.teams.values() if teams is None else teams:
             if self.recipients(To("team", team.key)):
@@ -293,11 +302,13 @@ class Session:
         if self.recipients(To("everyone")):
             self.send(To("everyone"), views.public_state(self, now))
         if self.recipients(To("facilitator")):
-            self.send(To("facilitator"), views.facilitator_state(self, now))
+            state = views.facilitator_state(self, now, reports=facilitator_reports)
+            self.send(To("facilitator"), state)
 
     def push_facilitator(self, now: float) -> None:
+        """Tell the facilitator about a draft, a submission or a connection (no reports)."""
         if self.recipients(To("facilitator")):
-            self.send(To("facilitator"), views.facilitator_state(self, now))
+            self.send(To("facilitator"), views.facilitator_state(self, now, reports=False))
 
     def full_view(self, connection: int, now: float, reply_to: str | None = None) -> None:
         """Send a connection everything its role may see (on join, resume and get_view)."""
@@ -359,7 +370,7 @@ class Session:
         self.accept(command, None, acknowledge=False, token_hash=command.token_hash)
         if command.connection is not None:  # the welcome is the reply to a join
             self.welcome(command, principal, command.token)
-        self.push_views(command.now)
+        self.push_views(command.now, [team], facilitator_reports=False)
 
     def _check_join(self, team: Team | None) -> None:
         if team is None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from game.decisions import Decisions
 from game.report import RoundReport
 from game.state import ClusterState
 from server.phases import Role
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -39,7 +45,7 @@ class Team:
     draft: Decisions = field(default_factory=Decisions)
     draft_version: int = 0
     submission: Submitted | None = None
-    reports: list[RoundReport] = field(default_factory=list)
+    reports: list[bytes] = field(default_factory=list)  # every report, packed
     players: list[str] = field(default_factory=list)  # player ids, in order of joining
 
     @property
@@ -59,7 +65,13 @@ class Team:
         return self.open_state if self.open_state is not None else self.state
 
     def last_report(self) -> RoundReport | None:
-        return self.reports[-1] if self.reports else None
+        return unpack(RoundReport, self.reports[-1]) if self.reports else None
+
+    def add_report(self, report: RoundReport) -> None:
+        self.reports.append(pack(report))
+
+    def all_reports(self) -> list[RoundReport]:
+        return [unpack(RoundReport, packed) for packed in self.reports]
 
     def clear_round(self) -> None:
         self.open_state = None
@@ -79,6 +91,16 @@ class Principal:
 
 FACILITATOR = Principal(Role.FACILITATOR, "facilitator")
 SPECTATOR = Principal(Role.SPECTATOR)
+
+
+def pack(model: BaseModel) -> bytes:
+    """Return a model as compressed JSON: a session keeps every round's reports and
+    newspapers, and as objects they would cost a server ten times the memory."""
+    return zlib.compress(model.model_dump_json().encode(), 1)
+
+
+def unpack(kind: type[M], packed: bytes) -> M:
+    return kind.model_validate_json(zlib.decompress(packed))
 
 
 def team_key(name: str) -> str:

@@ -28,7 +28,7 @@ from server.replies import (
     TeamStatus,
     Timer,
 )
-from server.teams import Team
+from server.teams import Team, unpack
 
 if TYPE_CHECKING:
     from server.session import Session
@@ -84,7 +84,7 @@ def team_state(session: Session, team: Team, now: float, full: bool = False) -> 
         draft_version=team.draft_version,
         problems=problems(team.draft, state, session) if team.open_state is not None else [],
         submission=submission(team),
-        reports=list(team.reports) if full else None,
+        reports=team.all_reports() if full else None,
     )
 
 
@@ -132,12 +132,12 @@ def public_state(session: Session, now: float, full: bool = False) -> PublicStat
         timer=timer(session, now),
         teams=[t.name for t in session.teams.values() if t.active],
         leaderboard=leaderboard(session),
-        newspaper=session.newspapers[-1] if session.newspapers else None,
-        history=list(session.newspapers) if full else None,
+        newspaper=unpack(Newspaper, session.newspapers[-1]) if session.newspapers else None,
+        history=[unpack(Newspaper, packed) for packed in session.newspapers] if full else None,
     )
 
 
-def team_status(session: Session, team: Team) -> TeamStatus:
+def team_status(session: Session, team: Team, reports: bool) -> TeamStatus:
     state = team.state
     return TeamStatus(
         team=team.name,
@@ -152,12 +152,12 @@ def team_status(session: Session, team: Team) -> TeamStatus:
         cash=state.cash,
         members=state.members,
         stage=state.stage.label,
-        last_report=team.last_report(),
+        last_report=team.last_report() if reports else None,
     )
 
 
-def facilitator_state(session: Session, now: float) -> FacilitatorState:
-    """Return everything the facilitator may see."""
+def facilitator_state(session: Session, now: float, reports: bool = True) -> FacilitatorState:
+    """Return everything the facilitator may see (each team's last report only if ``reports``)."""
     return FacilitatorState(
         session=session.id,
         code=session.code,
@@ -172,7 +172,7 @@ def facilitator_state(session: Session, now: float) -> FacilitatorState:
             weights=session.weights,
         ),
         timer=timer(session, now),
-        teams=[team_status(session, t) for t in session.teams.values()],
+        teams=[team_status(session, t, reports) for t in session.teams.values()],
         spectators=session.count_connections("spectator"),
         facilitator_connections=session.count_connections("facilitator"),
         pending_events=list(session.pending_cards),

@@ -110,8 +110,8 @@ def test_a_missing_submission_follows_the_facilitators_policy() -> None:
         table.facilitate(type="open_round")
         table.facilitate(type="close_round")
         table.resolve_if_needed()
-    keep_report = kept.session.teams["alpha"].reports[0]
-    strategy_report = played.session.teams["alpha"].reports[0]
+    keep_report = kept.session.teams["alpha"].last_report()
+    strategy_report = played.session.teams["alpha"].last_report()
     assert keep_report.funding.applied == {}
     assert strategy_report != keep_report
 
