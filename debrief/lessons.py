@@ -89,8 +89,8 @@ TRAITS: tuple[Trait, ...] = (
     ),
     Trait(
         "growth",
-        "grew their membership more",
-        "grew their membership less",
+        "kept more members",
+        "kept fewer members",
         lambda v: f"{v:+.0f} %",
         "members over the game",
         _growth,
