@@ -31,7 +31,7 @@ class Staffing(Strict):
     """Hiring and letting go; new hires work at half capacity in their first year."""
 
     hire_fte: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.0, description="Full-time staff to hire this year (FTE, steps of 0.1)."
+        0.0, description="Full-time staff to hire this year (FTE)."
     )
     let_go_fte: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
         0.0, description="Full-time staff to let go this year (FTE); severance is paid."
@@ -54,11 +54,11 @@ class Funding(Strict):
         None, description="Catalogue ids of private revenue lines to run; null keeps last year's."
     )
 
-    @field_validator("apply")
+    @field_validator("apply", "revenue_lines")
     @classmethod
-    def _unique(cls, ids: list[str]) -> list[str]:
-        if len(set(ids)) != len(ids):
-            raise ValueError("each funding id may be applied for once")
+    def _unique(cls, ids: list[str] | None) -> list[str] | None:
+        if ids is not None and len(set(ids)) != len(ids):
+            raise ValueError("each funding id may be listed once")
         return ids
 
 
@@ -93,7 +93,8 @@ class Decisions(Strict):
     )
     strategy: Strategy | None = Field(
         None,
-        description="Set in round 1; a change later costs money and some member goodwill.",
+        description="Ambition, focus and targets; the first setting is free, a later change "
+        "costs money and some member goodwill.",
     )
     responses: dict[str, str] = Field(
         default_factory=dict, description="Chosen response id per event card of this round."

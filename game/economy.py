@@ -175,7 +175,7 @@ class ImpactEconomy(Strict):
         description="Public funds partners receive in a project per EUR the cluster receives."
     )
     project_revenue_uplift: NonNegative = Field(
-        description="Revenue growth per million EUR of project volume per participating member."
+        description="Revenue growth of a taking-part member at full project intensity (0..1)."
     )
 
 

@@ -20,29 +20,34 @@ from game.vocabulary import Family, Stress
 class LoanYear:
     cash: float
     loan: float
+    years_left: int
     repaid: float
     interest: float
     borrowed: float
     wound_up: bool
 
 
-def service_loan(loan: float, rules: FinanceEconomy) -> tuple[float, float]:
-    """Return this year's repayment and interest on the outstanding loan."""
+def service_loan(loan: float, years_left: int, rules: FinanceEconomy) -> tuple[float, float]:
+    """Return this year's repayment and interest: equal parts over the years left."""
     if loan <= 0:
         return 0.0, 0.0
     interest = loan * rules.loan_interest
-    repaid = loan if loan < 5000 else loan / rules.loan_term
-    return repaid, interest
+    return loan / max(years_left, 1), interest
 
 
-def settle(cash: float, loan: float, year_costs: float, rules: FinanceEconomy) -> LoanYear:
-    """Close the year's cash: borrow if it is negative, wind up if the loan is too big."""
+def settle(
+    cash: float, loan: float, years_left: int, year_costs: float, rules: FinanceEconomy
+) -> LoanYear:
+    """Close the year's cash: borrow if it is negative, wind up if the loan is too big.
+
+    A new loan (or a top-up) restarts the repayment term.
+    """
     if cash >= 0:
-        return LoanYear(cash, loan, 0.0, 0.0, 0.0, False)
+        return LoanYear(cash, loan, years_left if loan > 0.01 else 0, 0.0, 0.0, 0.0, False)
     need = rules.loan_buffer - cash
     loan += need * (1.0 + rules.loan_fee)
     wound_up = loan > rules.wind_up_loan_share * max(year_costs, 1.0)
-    return LoanYear(rules.loan_buffer, loan, 0.0, 0.0, need, wound_up)
+    return LoanYear(rules.loan_buffer, loan, rules.loan_term, 0.0, 0.0, need, wound_up)
 
 
 def family_totals(revenue: dict[str, float], families: dict[str, Family]) -> dict[Family, float]:

@@ -149,9 +149,13 @@ def line_revenue(
 
 
 def future_cofinancing(agreements: tuple[AgreementState, ...], scenario: Scenario) -> float:
-    """Return co-financing the cluster still owes in years after this one."""
+    """Return co-financing the cluster still owes on agreements aged past this year.
+
+    ``agreements`` are the ones still running after this year, with the years they
+    have left; every one of those years owes its co-financing share.
+    """
     owed = 0.0
     for agreement in agreements:
         entry = scenario.funding_entry(agreement.source)
-        owed += entry.cofinancing * agreement.amount * max(agreement.years_left - 1, 0)
+        owed += entry.cofinancing * agreement.amount * agreement.years_left
     return owed

@@ -23,7 +23,13 @@ from game.economy import Economy
 from game.scenario import FeeSchedule
 from game.vocabulary import SEGMENT_INDEX, SEGMENTS, FeeModel, JoinReason, LeaveReason, Segment
 
-LEAVE_REASONS = (LeaveReason.FEES, LeaveReason.CONTACT, LeaveReason.RELEVANCE, LeaveReason.HARDSHIP)
+LEAVE_REASONS = (
+    LeaveReason.FEES,
+    LeaveReason.CONTACT,
+    LeaveReason.RELEVANCE,
+    LeaveReason.HARDSHIP,
+    LeaveReason.TURNOVER,
+)
 JOIN_REASONS = (JoinReason.RECRUITED, JoinReason.REPUTATION, JoinReason.SERVICES)
 
 
@@ -59,11 +65,7 @@ def fee_schedule(
 
 
 def phase_fees(
-    scheduled: np.ndarray,
-    paid: np.ndarray,
-    tenure: np.ndarray,
-    member: np.ndarray,
-    economy: Economy,
+    scheduled: np.ndarray, paid: np.ndarray, member: np.ndarray, economy: Economy
 ) -> np.ndarray:
     """Return this year's fees: existing members move part of the way to a new schedule.
 
@@ -72,8 +74,7 @@ def phase_fees(
     pay the schedule at once.
     """
     phase = economy.members.fee_phase_in
-    existing = member & (tenure > 0)
-    return np.where(existing, paid + phase * (scheduled - paid), scheduled)
+    return np.where(member, paid + phase * (scheduled - paid), scheduled)
 
 
 def fee_capacity(
@@ -167,7 +168,8 @@ def departures(
             rules.excess_fee_leave * appraisal.excess,
             disengaged * contact_share,
             disengaged * (1.0 - contact_share),
-            np.full(engagement.shape, max(hardship, 0.0)) + base,
+            np.full(engagement.shape, max(hardship, 0.0)),
+            base,
         ]
     )
     chance = np.clip(terms.sum(axis=0) + min(hardship, 0.0), 0.0, rules.max_leave_chance)

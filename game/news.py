@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.report import FundingReport, MemberReport, NewsItem, RoundReport, ScoreReport, StaffReport
-from game.scenario import Scenario
+from game.scenario import EventCard, Scenario
 from game.scoring import game_score
 from game.state import ClusterState
 from game.vocabulary import SEGMENTS, Family, Kpi, Segment, Stage, Stress
@@ -103,6 +103,8 @@ def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
         )
     for funding_id in year.finished:
         entry = scenario.funding_entry(funding_id)
+        if funding_id in year.won:  # a one-year grant: the "won" item says it all
+            continue
         if entry.kind.value == "program":
             items.append(
                 _item(
@@ -224,10 +226,16 @@ def _engagement_item(year: Year, mean_now: float) -> list[tuple[float, NewsItem]
     ]
 
 
+def _touches(card: EventCard, source: str) -> bool:
+    """Return whether an event card, or one of its responses, changed a revenue line."""
+    effects = [card.effects, *(choice.effects for choice in card.choices)]
+    return any(source in e.revenue_line_factor for e in effects)
+
+
 def _revenue_items(year: Year) -> list[tuple[float, NewsItem]]:
     items = []
     last = year.state.last_terms
-    titles = [year.scenario.event_card(e.event_id).title for e in year.state.events]
+    cards = [year.scenario.event_card(e.event_id) for e in year.state.events]
     for source, amount in year.revenue.items():
         before = last.get(f"rev:{source}")
         if before is None or before < 10_000 or source in year.won:
@@ -243,7 +251,8 @@ def _revenue_items(year: Year) -> list[tuple[float, NewsItem]]:
                     else "member shares"
                 )
             )
-            cause = f" ({titles[0].lower()})" if titles and year.effects.line(source) != 1.0 else ""
+            touching = [c.title for c in cards if _touches(c, source)]
+            cause = f" ({touching[0].lower()})" if touching else ""
             verb = "rose" if change > 0 else "fell"
             items.append(
                 _item(

@@ -68,7 +68,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
             kpis, year.policy.targets, scenario.scoring, year.round_no, scenario.rounds
         ),
         "sustainability": sustainability_component(
-            net_cash, costs_total, revenue_total, level, finance
+            net_cash, costs_total, revenue_total - year.share_sales, level, finance
         ),
         "engagement": engagement_component(mean_e, int(member.sum()), state.start_members),
         "diversification": diversification_component(concentration(families)),
@@ -81,6 +81,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         round=year.round_no,
         cash=cash,
         loan=loan,
+        loan_years=year.loan_year.years_left,
         staff_fte=round(year.team.fte - year.quit_fte, 3),
         interns=year.team.interns,
         new_hires=year.team.new_hires,

@@ -11,7 +11,9 @@ replaying the game. Rules against end-of-game exploits:
 - value impact is cumulative and lags the work behind it, so spending everything
   in the last year adds little, while the runway it burns costs score;
 - ambitious targets count only when met: the roadmap part of the impact score is
-  the share of each target reached times how ambitious the target was.
+  the square of the share of each target reached times how ambitious the target
+  was, so promising more than the cluster delivers scores less than an honest,
+  ambitious target.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def impact_component(
         if target > 0:
             reached = min(got / (target * progress), 1.0)
             ambition = min(target / reference, IMPACT_CAP) / IMPACT_CAP
-            roadmap = reached * ambition
+            roadmap = reached**2 * ambition  # a missed promise costs more than a modest one
         else:
             roadmap = 0.0
         parts.append(0.7 * against_reference + 0.3 * roadmap)

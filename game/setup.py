@@ -121,6 +121,7 @@ def initial_state(scenario: Scenario, seed: int) -> ClusterState:
         round=0,
         cash=float(start.cash),
         loan=0.0,
+        loan_years=0,
         staff_fte=float(start.staff_fte),
         interns=int(start.interns),
         new_hires=0.0,

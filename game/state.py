@@ -110,6 +110,7 @@ class ClusterState:
     round: int  # rounds resolved so far; the next round is round + 1
     cash: float
     loan: float
+    loan_years: int  # years left to repay the emergency loan
     staff_fte: float
     interns: int
     new_hires: float  # FTE hired this year, still at reduced productivity

@@ -117,6 +117,7 @@ class LeaveReason(StrEnum):
     CONTACT = "too little contact with the cluster"
     RELEVANCE = "the services did not meet their needs"
     HARDSHIP = "their own business was in trouble"
+    TURNOVER = "normal turnover: they moved on, merged or changed course"
     WOUND_UP = "the cluster organization was wound up"
 
 

@@ -63,8 +63,11 @@ def _activate(orgs: Organizations, share: float) -> int:
     """Bring a share of the dormant organizations into the region; return how many."""
     dormant = np.flatnonzero(~orgs.present)
     count = round(share * dormant.size) if share > 0 else 0
-    orgs.present[dormant[:count]] = True
-    return count
+    if count:  # evenly spaced over the rows, so every segment sends its share
+        picks = np.unique(np.linspace(0, dormant.size - 1, count).round().astype(np.int64))
+        orgs.present[dormant[picks]] = True
+        return int(picks.size)
+    return 0
 
 
 class Year:
@@ -187,7 +190,7 @@ class Year:
         orgs, economy, effects = self.orgs, self.economy, self.effects
         rules = economy.members
         scheduled = mem.fee_schedule(orgs.segment, orgs.employees, self.policy.fees, economy)
-        fees = mem.phase_fees(scheduled, orgs.fee_paid, orgs.tenure, orgs.member, economy)
+        fees = mem.phase_fees(scheduled, orgs.fee_paid, orgs.member, economy)
         urgency = self.scenario.region.urgency + effects.urgency
         capacity = mem.fee_capacity(
             orgs.segment, orgs.employees, economy, urgency, effects.fee_capacity_factor
@@ -283,24 +286,29 @@ class Year:
             )
             families[entry.id] = Family.PRIVATE
         private = sum(revenue.values())
-        self.agreement_years = [
-            fund.agreement_year(
-                a,
-                self.scenario.funding_entry(a.source),
+        eligible_spend = float(self.spend.sum())  # what restricted grants may pay for
+        self.agreement_years = []
+        for agreement in self.agreements:
+            entry = self.scenario.funding_entry(agreement.source)
+            paid = fund.agreement_year(
+                agreement,
+                entry,
                 private,
-                float(self.spend.sum()),
+                eligible_spend,
                 economy.staff.salary_fte,
                 economy.finance.project_indirect_rate,
             )
-            for a in self.agreements
-        ]
+            if entry.projects_only:
+                eligible_spend -= paid.paid
+            self.agreement_years.append(paid)
         for year in self.agreement_years:
             revenue[year.source] = revenue.get(year.source, 0.0) + year.paid
             families[year.source] = year.family
         self.revenue = {k: round(float(v), 2) for k, v in revenue.items()}
         self.families = families
         staff = economy.staff
-        repaid, interest = service_loan(self.state.loan, economy.finance)
+        years = self.state.loan_years
+        repaid, interest = service_loan(self.state.loan, years, economy.finance)
         self.costs = {
             "staff": self.team.cost,
             "operations": staff.overhead_base
@@ -319,7 +327,9 @@ class Year:
         self.other_income = max(effects.cash, 0.0)
         total_costs = sum(self.costs.values())
         cash = self.state.cash + sum(self.revenue.values()) + self.other_income - total_costs
-        self.loan_year = settle(cash, self.state.loan - repaid, total_costs, economy.finance)
+        self.loan_year = settle(
+            cash, self.state.loan - repaid, max(years - 1, 0), total_costs, economy.finance
+        )
         if self.loan_year.borrowed > 0:
             shock = economy.members.insolvency_engagement
             orgs.engagement[:] = np.clip(orgs.engagement - shock * orgs.member, 0.0, 1.0)
