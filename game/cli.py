@@ -220,6 +220,7 @@ def build_parser() -> Parser:
     report.add_argument("--session", required=True, help="the session's join code")
     report.add_argument("--out", required=True, help="directory to write the report to")
     report.set_defaults(run=_external("debrief.cli", "cmd_report"))
+    _add_client_commands(commands)
     return parser
 
 
@@ -285,6 +286,35 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument("--json", action="store_true", help="print the figures as JSON")
     load.add_argument("--no-baseline", action="store_true", help="skip the broadcast baseline")
     load.set_defaults(run=_external("server.cli", "cmd_loadtest"))
+
+
+def _add_client_commands(commands: argparse._SubParsersAction) -> None:
+    play = commands.add_parser("play", help="open the game window and join a session")
+    play.add_argument("--url", default=None, help="server address, ws://HOST:PORT (default: last)")
+    play.add_argument("--code", default=None, help="the session's join code")
+    play.add_argument("--team", default=None, help="team name")
+    play.add_argument("--name", default=None, help="your display name")
+    play.add_argument("--size", default=None, help=argparse.SUPPRESS)
+    play.set_defaults(run=_external("game.client.launch", "cmd_play"))
+
+    host = commands.add_parser("host", help="open the facilitator console on a new session")
+    host.add_argument("--url", default="ws://127.0.0.1:8765", help="server address")
+    host.add_argument("--scenario", required=True, help="scenario name")
+    host.add_argument("--rounds", type=_rounds, default=None, help="override the rounds")
+    host.add_argument("--seed", type=_seed, default=None, help="random seed (default: random)")
+    host.add_argument("--round-seconds", type=_positive, default=600.0, help="round timer")
+    host.add_argument(
+        "--projector", action="store_true", help="start in full-screen projector mode"
+    )
+    host.set_defaults(run=_external("game.client.launch", "cmd_host"))
+
+    demo = commands.add_parser("demo", help="a whole session on this machine, in one command")
+    demo.add_argument("--headless", action="store_true", help="no window: play it and print it")
+    demo.add_argument("--scenario", default="grow", help="scenario name (default grow)")
+    demo.add_argument("--rounds", type=_rounds, default=None, help="override the rounds")
+    demo.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
+    demo.add_argument("--round-seconds", type=_positive, default=600.0, help="round timer")
+    demo.set_defaults(run=_external("game.client.launch", "cmd_demo"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

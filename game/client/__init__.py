@@ -3,3 +3,7 @@
 Imports point one way: client → protocol (``server.client``, ``server.replies``)
 → game. Nothing in ``game`` or ``server`` imports the client.
 """
+
+import os
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

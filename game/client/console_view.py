@@ -92,7 +92,7 @@ def draw_console(scene: ConsoleScene, surface: pygame.Surface, rect: Rect) -> No
     _teams(scene, surface, regions["teams"])
     card(surface, theme, regions["panel"], "Session controls")
     for label, row in zip(
-        ("Round", "Events & teams", "Scorecard", "Session"), regions["rows"], strict=True
+        ("Round", "Timer", "Events & teams", "Scorecard %", "Session"), regions["rows"], strict=True
     ):
         text(surface, theme, label, (row.x, row.centery), 14, t.MUTED, True, "midleft")
     controls = {c.id: c for c in scene.controls(rect)}

@@ -275,6 +275,7 @@ class ClientModel:
         self.replies[event.tag] = event
         if event.tag == 0:
             self.failure = event
+            self.say(event.text or event.code, "bad", 10.0)
             return
         sent = self.inflight.pop(event.tag, None)
         if event.code in ("timeout", "offline"):

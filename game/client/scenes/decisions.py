@@ -186,6 +186,12 @@ class DecisionsScene(Scene):
     def update(self, dt: float) -> None:
         if self.model.team is not None and self.model.team.view.round != self._round:
             self._round, self.chosen_total = self.model.team.view.round, None
+            self.chosen_total = self.total()
+
+    def _hold_total(self, values: dict[str, Any]) -> float:
+        """Fix the total before a line moves, so lowering a line frees a remainder."""
+        self.chosen_total = self.total(values)
+        return self.chosen_total
 
     def activate(self, control: Control) -> None:
         kind, _, key = control.id.partition(":")
@@ -232,7 +238,7 @@ class DecisionsScene(Scene):
         if kind == "total":
             self._set_total(self.total(values) + step * money_rules.TOTAL_STEP, values)
         elif kind == "line":
-            total = self.total(values)
+            total = self._hold_total(values)
             new = values["budget"].get(key, 0.0) + step * money_rules.TOTAL_STEP / 5
             self.model.edit("budget", money_rules.set_line(values["budget"], key, new, total))
         elif kind == "staff":
@@ -275,7 +281,7 @@ class DecisionsScene(Scene):
         kind, _, key = control.id.partition(":")
         values = self.values()
         if kind == "line":
-            total = self.total(values)
+            total = self._hold_total(values)
             self.model.edit(
                 "budget", money_rules.set_line(values["budget"], key, fraction * total, total)
             )

@@ -114,9 +114,9 @@ def recruit_rows(theme: Theme, rect: Rect) -> list[Rect]:
     )
     return [
         Rect(
-            r.x + round(r.width * 0.5),
+            r.x + round(r.width * 0.56),
             r.centery - theme.px(12),
-            round(r.width * 0.36),
+            round(r.width * 0.30),
             theme.px(24),
         )
         for r in rows

@@ -14,11 +14,10 @@ from game.client.widgets import Rect, card, split_columns, split_rows
 
 def kpi_progress(reports, targets, yardstick) -> list[tuple[str, list[float], t.Color]]:
     """Return each KPI as a share of its target (or of a strong cluster's yardstick), in %."""
+    chosen = [k for k in KPI_NAMES if targets.get(k)] or [k for k in KPI_NAMES if yardstick.get(k)]
     series = []
-    for i, kpi in enumerate(KPI_NAMES):
-        goal = targets.get(kpi) or yardstick.get(kpi) or 0.0
-        if not goal:
-            continue
+    for i, kpi in enumerate(chosen[:4]):
+        goal = targets.get(kpi) or yardstick.get(kpi) or 1.0
         values = [100.0 * r.kpis.get(kpi, 0.0) / goal for r in reports]
         series.append((KPI_NAMES[kpi], values, t.SERIES[i % len(t.SERIES)]))
     return series

@@ -1,0 +1,155 @@
+"""Scene unit tests on a store filled from the real starting view, without a server."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from game.client.app import App
+from game.client.net import NetEvent
+from game.client.scenes.decisions import DecisionsScene
+from game.client.screenwalk import click, key
+from game.client.theme import init_pygame
+from game.decisions import Decisions
+from game.scenario import load_scenario
+from game.setup import initial_state
+from game.view import team_view
+from server.replies import PlayerInfo, TeamState, Timer
+
+SIZE = (1280, 800)
+
+
+def team_state(phase: str = "decisions") -> TeamState:
+    scenario = load_scenario("grow")
+    view = team_view(initial_state(scenario, 3), scenario)
+    return TeamState(
+        timer=Timer(phase=phase, round=1, rounds=10, practice=False, remaining=300.0),
+        team="North",
+        players=[PlayerInfo(id="p1", name="Ana", connected=True)],
+        removed=False,
+        view=view,
+        draft=Decisions(),
+        draft_version=0,
+        problems=[],
+        submission=None,
+    )
+
+
+@pytest.fixture
+def app() -> App:
+    init_pygame()
+    app = App(pygame.Surface(SIZE), mode="player", remember=False)
+    app.model.apply(NetEvent("welcome", message={"role": "player", "team": "North"}))
+    app.model.apply(NetEvent("status", status="connected"))
+    app.model.apply(NetEvent("message", message=team_state()))
+    app.show("decisions")
+    app.frame()
+    return app
+
+
+def decisions(app: App) -> DecisionsScene:
+    scene = app.scenes["decisions"]
+    assert isinstance(scene, DecisionsScene)
+    return scene
+
+
+def test_budget_sliders_always_add_up_to_the_budget(app: App) -> None:
+    scene = decisions(app)
+    total = scene.total()
+    for fraction in (1.0, 0.0, 0.7):
+        for line in ("matchmaking_events", "member_relations", "collaborative_rd"):
+            control = next(c for c in scene.controls(app.content_rect()) if c.id == f"line:{line}")
+            scene.slide(control, fraction)
+            budget = scene.values()["budget"]
+            assert sum(budget.values()) <= scene.total() == total
+    click(app, "total", right_half=True)
+    assert scene.total() == total + 5_000
+    for _ in range(4):
+        click(app, "line:startup_programs", right_half=True)
+    budget = scene.values()["budget"]
+    assert sum(budget.values()) <= scene.total()
+
+
+def test_keyboard_moves_focus_and_steps_a_slider(app: App) -> None:
+    scene = decisions(app)
+    scene.focus = "line:member_relations"
+    before = scene.values()["budget"]["member_relations"]
+    key(app, pygame.K_LEFT)
+    assert scene.values()["budget"]["member_relations"] < before
+    key(app, pygame.K_TAB)
+    assert scene.focus != "line:member_relations"
+    key(app, pygame.K_4)
+    assert app.current == "results"
+
+
+def test_ineligible_funding_cards_cannot_be_chosen_and_say_why(app: App) -> None:
+    scene = decisions(app)
+    click(app, "section:2")
+    options = app.model.team.view.funding
+    closed = next(o for o in options if not o.eligible)
+    control = next(c for c in scene.controls(app.content_rect()) if c.id == f"fund:{closed.id}")
+    assert not control.enabled and closed.reason in control.reason
+    click(app, f"fund:{closed.id}")
+    assert closed.id not in scene.values()["apply"]
+    assert closed.reason in app.model.notice[0]
+    scene.focus = control.id
+    key(app, pygame.K_RETURN)
+    assert closed.id not in scene.values()["apply"]
+    open_card = next(o for o in options if o.eligible)
+    click(app, f"fund:{open_card.id}")
+    assert open_card.id in scene.values()["apply"]
+
+
+def test_a_forced_ineligible_application_is_flagged_and_submit_is_disabled(app: App) -> None:
+    closed = next(o for o in app.model.team.view.funding if not o.eligible)
+    app.model.edit("funding", {"apply": [closed.id], "revenue_lines": None})
+    problems = dict(app.model.problems())
+    assert closed.reason in problems["funding.apply.0"]
+    submit = next(c for c in decisions(app).controls(app.content_rect()) if c.id == "submit")
+    assert not submit.enabled
+
+
+def test_server_refusals_are_shown_field_by_field(app: App) -> None:
+    app.model.sent(7, ["staffing"])
+    refusal = NetEvent(
+        "failed",
+        tag=7,
+        code="illegal_decision",
+        text="the rules refuse these decisions",
+        details=[("staffing.hire_fte", "staff may not exceed 8 FTE")],
+    )
+    app.model.apply(refusal)
+    assert ("staffing.hire_fte", "staff may not exceed 8 FTE") in app.model.problems()
+
+
+@pytest.mark.parametrize(
+    "screen",
+    ["briefing", "dashboard", "decisions", "results", "history", "canvas", "gameover", "join"],
+)
+def test_drawing_does_not_change_the_model(app: App, screen: str) -> None:
+    if screen == "join":
+        app.model.welcome = {}
+    else:
+        app.show(screen)
+    app.frame()
+    before = app.model.fingerprint()
+    scene_state = dict(vars(app.scene))
+    for _ in range(3):
+        app.draw()
+    assert app.model.fingerprint() == before
+    assert dict(vars(app.scene)) == scene_state
+
+
+def test_bad_server_input_becomes_a_notice_not_a_crash(app: App) -> None:
+    app.model.apply(NetEvent("bad_message", text="field required"))
+    app.frame()
+    assert "cannot read" in app.model.notice[0]
+
+
+def test_the_window_layout_scales_with_the_window(app: App) -> None:
+    for size in ((800, 600), (1920, 1080)):
+        app.resize(size)
+        for screen in app.order:
+            app.show(screen)
+            app.frame()
+        assert app.theme.px(100) == round(100 * min(size[0] / 1280, size[1] / 800))
