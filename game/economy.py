@@ -139,6 +139,9 @@ class MemberEconomy(Strict):
     urgency_fee_capacity: NonNegative = Field(
         description="Extra fee capacity per unit of regional urgency (transform clusters)."
     )
+    large_payer_threshold: Share = Field(
+        description="Share of fee income from large members above which startups feel crowded."
+    )
     large_payer_crowding: NonNegative = Field(
         description="Startup engagement lost per unit of large members' share of fee income."
     )
@@ -158,6 +161,15 @@ class ImpactEconomy(Strict):
     )
     export_uplift: NonNegative = Field(
         description="Yearly export share gained by a fully served, engaged member."
+    )
+    capital_network_investors: Positive = Field(
+        description="Engaged investor members at which the access-to-capital line works fully."
+    )
+    capital_network_floor: Share = Field(
+        description="Share of its effect the access-to-capital line has with no investors."
+    )
+    new_company_stage_bonus: NonNegative = Field(
+        description="Extra pull on new companies per stage above baby."
     )
     spinout_rate: Share = Field(description="Yearly base chance an academic member spins out.")
     spinout_uplift: NonNegative = Field(description="Extra spin-out chance from startup programs.")

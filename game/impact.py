@@ -75,7 +75,7 @@ def grow_region(
     grown.employees[:] = np.maximum(orgs.employees * (1.0 + jobs * (base + uplift)), 1.0)
     grown.employees_cf[:] = np.maximum(orgs.employees_cf * (1.0 + jobs * base), 1.0)
     export_gain = served * orgs.needs[:, SERVICE_INDEX[ServiceLine.INTERNATIONALISATION]]
-    export_gain *= _q(quality, ServiceLine.INTERNATIONALISATION) * rules.export_uplift * 6.0
+    export_gain *= _q(quality, ServiceLine.INTERNATIONALISATION) * rules.export_uplift
     grown.export_share[:] = np.clip(orgs.export_share + export_gain, 0.0, 0.95)
 
     startups = _spinouts(orgs, served, quality, draws.spinout, economy)
@@ -108,7 +108,8 @@ def _capital(
     rules = economy.impact
     capital_members = orgs.member & (orgs.segment == SEGMENT_INDEX[Segment.CAPITAL])
     investors = float((orgs.engagement * capital_members).sum())
-    network = 0.5 + 0.5 * min(investors / 3.0, 1.0)
+    floor = rules.capital_network_floor
+    network = floor + (1.0 - floor) * min(investors / rules.capital_network_investors, 1.0)
     base = segment_table(economy, "raises_capital")[orgs.segment] * orgs.present
     help_ = served * _q(quality, ServiceLine.ACCESS_TO_CAPITAL) * rules.capital_uplift * network
     help_ = np.where(base > 0, help_, 0.0)
@@ -125,7 +126,7 @@ def _new_companies(
     pull = (
         _q(quality, ServiceLine.INTERNATIONALISATION) + _q(quality, ServiceLine.POLICY_LOBBYING)
     ) / 2.0
-    extra = rules.new_company_uplift * pull * (1.0 + 0.25 * stage_level)
+    extra = rules.new_company_uplift * pull * (1.0 + rules.new_company_stage_bonus * stage_level)
     base = rules.new_company_rate
     return int(((draw >= base) & (draw < base + extra)).sum())
 

@@ -220,7 +220,8 @@ def large_payer_bonus(
     total = paid.sum()
     large = SEGMENT_INDEX[Segment.LARGE_INDUSTRY]
     share = paid[segment == large].sum() / total if total > 0 else 0.0
-    penalty = economy.members.large_payer_crowding * max(share - 0.3, 0.0)
+    rules = economy.members
+    penalty = rules.large_payer_crowding * max(share - rules.large_payer_threshold, 0.0)
     return np.where(segment == SEGMENT_INDEX[Segment.STARTUP], -penalty, 0.0)
 
 
