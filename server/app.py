@@ -118,6 +118,7 @@ class Server:
             max_size=max(4 * self.config.max_message, 1 << 20),
             ping_interval=self.config.ping_interval,
             ping_timeout=self.config.ping_timeout,
+            close_timeout=min(self.config.ping_timeout, 10.0),  # a dead peer never answers
             compression=None,
         )
         logs.event(
