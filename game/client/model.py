@@ -55,6 +55,8 @@ class ClientModel:
         self.failure: NetEvent | None = None
         self.replies: dict[int, NetEvent] = {}
         self._seq = 0
+        self._draft: dict[str, Any] = {}
+        self._problems: list[tuple[str, str]] = []
 
     # ------------------------------------------------------------ reading
 
@@ -85,8 +87,17 @@ class ClientModel:
 
     def draft_data(self) -> dict[str, Any]:
         """Return the team's draft as JSON data, with this board member's unsent edits."""
+        return dict(self._draft)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Return what the rules refuse in the draft, as far as the client can tell."""
+        return list(self._problems)
+
+    def _refresh(self) -> None:
+        """Recompute what the screens read, once per change rather than once per frame."""
         base = self.team.draft.model_dump(mode="json") if self.team else {}
-        return base | self.overlay
+        self._draft = base | self.overlay
+        self._problems = self._check()
 
     def draft(self) -> Decisions | None:
         """Return the draft as decisions, or None when it does not validate."""
@@ -122,6 +133,7 @@ class ClientModel:
         self.edit_seq[field] = self._seq
         self.dirty.add(field)
         self.field_errors = {k: v for k, v in self.field_errors.items() if k.split(".")[0] != field}
+        self._refresh()
 
     def unsent(self) -> dict[str, Any]:
         """Return the edits not sent yet."""
@@ -132,7 +144,7 @@ class ClientModel:
         self.inflight[tag] = ("edit", {f: self.edit_seq.get(f, 0) for f in fields})
         self.dirty -= set(fields)
 
-    def problems(self) -> list[tuple[str, str]]:
+    def _check(self) -> list[tuple[str, str]]:
         """Return what the rules refuse in the draft, as far as the client can tell.
 
         The client has no game state, so it checks the decisions model, the
@@ -181,6 +193,7 @@ class ClientModel:
             self._failed(event)
         elif event.kind == "bad_message":
             self.say(f"The server sent something this client cannot read: {event.text}", "bad")
+        self._refresh()
 
     def _status(self, status: str) -> None:
         if status == "connected" and self.status == "reconnecting":

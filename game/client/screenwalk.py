@@ -130,6 +130,7 @@ class Walk:
         self.shot(self.player, "join")
         click(self.player, "join")
         self.wait(lambda: self.player.model.team is not None)
+        self.wait(lambda: any(t.team == "Northwind" for t in self.host.model.facilitator.teams))
         assert join.values["team"] == "Northwind"
 
     def set_up(self) -> None:
