@@ -31,7 +31,7 @@ def set_line(budget: dict[str, float], line: str, value: float, total: float) ->
 
 def set_total(budget: dict[str, float], total: float) -> tuple[dict[str, float], float]:
     """Return the budget and total after a change of total; lines shrink to fit if needed."""
-    total = float(max(0.0, min(total, MAX_TOTAL)))
+    total = float(round(max(0.0, min(total, MAX_TOTAL)) / STEP) * STEP)
     spent = allocated(budget)
     if spent <= total:
         return dict(budget), total
