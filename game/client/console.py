@@ -42,11 +42,10 @@ class ConsoleScene(Scene):
         if self.weights is not None:
             return self.weights
         state = self.state()
-        return (
-            {k: float(state.config.weights.get(k, 25.0)) for k in WEIGHTS}
-            if state
-            else {k: 25.0 for k in WEIGHTS}
-        )
+        if state is None:
+            return {k: 25.0 for k in WEIGHTS}
+        total = sum(state.config.weights.values()) or 1.0
+        return {k: float(round(100 * state.config.weights.get(k, 0.0) / total)) for k in WEIGHTS}
 
     def join_text(self) -> str:
         state = self.state()

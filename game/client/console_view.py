@@ -38,6 +38,12 @@ BUTTONS = {
     "end": "End game",
 }
 WEIGHT_NAMES = ("impact", "sustainability", "engagement", "diversification")
+SHORT_WEIGHTS = {
+    "impact": "Impact",
+    "sustainability": "Sustain.",
+    "engagement": "Engage.",
+    "diversification": "Divers.",
+}
 
 
 def layout(theme: Theme, rect: Rect) -> dict:
@@ -60,26 +66,27 @@ def layout(theme: Theme, rect: Rect) -> dict:
         area = Rect(row.x + label_w, row.centery - h // 2, row.width - label_w, h)
         return split_columns(area, weights, theme.px(8))
 
-    r0 = cells(rows[0], [1.0, 1.0, 1.0, 1.0, 0.75, 0.75, 1.0])
-    r1 = cells(rows[1], [1.6, 1.0, 1.4, 1.3])
-    r2 = cells(rows[2], [1, 1, 1, 1, 1.1])
-    r3 = cells(rows[3], [1, 1, 2.2])
+    r0 = cells(rows[0], [1.0, 1.0, 1.0, 1.0])
+    r1 = cells(rows[1], [1.0, 1.0, 1.0, 1.0])
+    r2 = cells(rows[2], [1.6, 1.0, 1.4, 1.3])
+    r3 = cells(rows[3], [1, 1, 1, 1, 1.1])
+    r4 = cells(rows[4], [1, 1, 2.0])
     spots = {
         "start": r0[0],
-        "open": r0[1],
-        "seconds": r0[2],
-        "extend": r0[3],
-        "pause": r0[4],
-        "resume": r0[5],
-        "close": r0[6],
-        "event": r1[0],
-        "inject": r1[1],
-        "strategy": r1[2],
-        "add_bot": r1[3],
-        **{f"w:{name}": r2[i] for i, name in enumerate(WEIGHT_NAMES)},
-        "apply_weights": r2[4],
-        "projector": r3[0],
-        "end": r3[1],
+        "seconds": r0[1],
+        "open": r0[2],
+        "close": r0[3],
+        "pause": r1[0],
+        "resume": r1[1],
+        "extend": r1[2],
+        "event": r2[0],
+        "inject": r2[1],
+        "strategy": r2[2],
+        "add_bot": r2[3],
+        **{f"w:{name}": r3[i] for i, name in enumerate(WEIGHT_NAMES)},
+        "apply_weights": r3[4],
+        "projector": r4[0],
+        "end": r4[1],
     }
     return {"left": left, "teams": teams, "panel": controls, "rows": rows, "controls": spots}
 
@@ -117,7 +124,7 @@ def draw_console(scene: ConsoleScene, surface: pygame.Surface, rect: Rect) -> No
             stepper(surface, theme, control, name, focused)
         elif key.startswith("w:"):
             weight = scene.shown_weights()[key[2:]]
-            stepper(surface, theme, control, f"{key[2:].capitalize()[:6]} {weight:.0f}", focused)
+            stepper(surface, theme, control, f"{SHORT_WEIGHTS[key[2:]]} {weight:.0f}", focused)
         else:
             primary = key in ("open", "start") and control.enabled
             button(surface, theme, control, BUTTONS[key], focused, primary, 14)

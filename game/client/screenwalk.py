@@ -157,8 +157,6 @@ class Walk:
         self.shot(player, "briefing", "briefing")
         key(player, pygame.K_3)
         click(player, "total", right_half=True)
-        for _ in range(5):
-            click(player, "total", right_half=True)
         drag(player, "line:member_relations", 0.4)
         click(player, "staff:hire_fte", right_half=True)
         self.settle()
@@ -172,8 +170,9 @@ class Walk:
         type_text(player, "Make Fjordcoast the home of green shipping")
         for area in player.model.team.view.focus_area_options[:2]:
             click(player, f"focus:{area.id}")
-        for _ in range(3):
-            click(player, "target:jobs", right_half=True)
+        for kpi, steps in (("jobs", 3), ("member_revenue", 4), ("exports", 5), ("startups", 4)):
+            for _ in range(steps):
+                click(player, f"target:{kpi}", right_half=True)
         drag(player, "recruit:startup", 0.6)
         self.settle()
         self.shot(player, "decisions-strategy")
