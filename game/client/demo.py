@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -142,6 +143,7 @@ def run_windows(scenario: str, rounds: int | None, seed: int, seconds: float) ->
             os.environ["SDL_VIDEO_WINDOW_POS"] = "970,40"
             surface = open_window((940, 680), "Cluster Board · facilitator")
             app = App(surface, mode="host", remember=False)
+            signal.signal(signal.SIGTERM, lambda *_: setattr(app, "running", False))
             app.connect(server.url, {"type": "resume", "token": token})
             return app.run()
         finally:
