@@ -10,6 +10,7 @@ check limits, parse and enqueue. The clock is read here, never in the core.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import logging
 import secrets
@@ -102,11 +103,13 @@ class Server:
         self.next_connection = 1
         self.websocket_server: WebsocketServer | None = None
         self.closing: set[asyncio.Future[None]] = set()
+        self.housekeeping: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         self.recover()
+        self.housekeeping = asyncio.get_running_loop().create_task(self.keep_house())
         origins: list[str | None] | None = [None, *self.config.origins]
         self.websocket_server = await serve(
             self.handler,
@@ -131,6 +134,8 @@ class Server:
         return self.websocket_server.sockets[0].getsockname()[1]  # type: ignore[no-any-return]
 
     async def stop(self) -> None:
+        if self.housekeeping is not None:
+            self.housekeeping.cancel()
         if self.websocket_server is not None:
             self.websocket_server.close()
             await self.websocket_server.wait_closed()
@@ -162,6 +167,16 @@ class Server:
                 phase=str(session.phase),
                 ms=round(1000 * (time.perf_counter() - started), 1),
             )
+
+    async def keep_house(self, every: float = 5.0) -> None:
+        """Hand freed memory back to the system now and then.
+
+        Resolutions allocate and free many numpy arrays; without this, the C
+        allocator keeps the peak of every burst and a server's footprint only grows.
+        """
+        while True:
+            await asyncio.sleep(every)
+            trim_memory()
 
     # ------------------------------------------------------------ HTTP health
 
@@ -310,6 +325,24 @@ class Server:
             task = asyncio.ensure_future(connection.ws.close(4000, "removed"))
             self.closing.add(task)
             task.add_done_callback(self.closing.discard)
+
+
+def trim_memory() -> None:
+    """Ask the C library to return free heap memory to the system (glibc only)."""
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_libc = _load_libc()
 
 
 def _peek_id(text: str | bytes) -> str | None:

@@ -55,21 +55,37 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100.0
 
 
-async def start_process(arguments: list[str]) -> tuple[asyncio.subprocess.Process, int]:
-    """Start a server subprocess and return it with the port it reports."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *arguments, stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
-    )
-    port: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+async def start_process(arguments: list[str], log: Path) -> tuple[asyncio.subprocess.Process, int]:
+    """Start a server subprocess logging to a file (a pipe could stall it); return its port."""
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *arguments, stderr=output, stdout=output
+        )
+    for _ in range(300):
+        await asyncio.sleep(0.1)
+        for line in log.read_text().splitlines():
+            if '"listening"' in line:
+                return process, int(json.loads(line)["port"])
+    process.kill()
+    raise TimeoutError(f"the server did not start (see {log})")
 
-    async def drain(stream: asyncio.StreamReader) -> None:
-        async for line in stream:
-            if b"listening" in line and not port.done():
-                port.set_result(json.loads(line)["port"])
 
-    for stream in (process.stderr, process.stdout):
-        asyncio.get_running_loop().create_task(drain(stream))  # type: ignore[arg-type]
-    return process, await asyncio.wait_for(port, 30)
+def server_timings(log: Path) -> dict[str, float]:
+    """Summarise the server's own log: queue wait and handling time per command."""
+    waits, resolves = [], []
+    for line in log.read_text().splitlines():
+        if not line.startswith("{"):
+            continue
+        event = json.loads(line)
+        if "wait_ms" in event:
+            waits.append(event["wait_ms"])
+        if event.get("event") == "resolved":
+            resolves.append(event["ms"])
+    return {
+        "server_queue_wait_p99_ms": percentile(waits, 0.99),
+        "server_resolve_median_ms": percentile(resolves, 0.5),
+        "server_resolve_p99_ms": percentile(resolves, 0.99),
+    }
 
 
 # ------------------------------------------------------------ one bot, one session
@@ -177,7 +193,7 @@ async def baseline(count: int, payload: int, repeats: int = 5) -> dict[str, floa
     from websockets.asyncio.client import connect
 
     code = "from server.loadtest import broadcast_server; broadcast_server()"
-    process, port = await start_process(["-c", code])
+    process, port = await start_process(["-c", code], Path(tempfile.mkdtemp()) / "baseline.log")
     url = f"ws://127.0.0.1:{port}"
     try:
         empty = rss_kib(process.pid)
@@ -213,8 +229,9 @@ async def baseline(count: int, payload: int, repeats: int = 5) -> dict[str, floa
 async def load(args: Any) -> dict[str, Any]:
     process = None
     url, pid = args.url, args.server_pid
+    work = Path(tempfile.mkdtemp())
     if url is None:
-        db = Path(tempfile.mkdtemp()) / "load.db"
+        db = work / "load.db"
         process, port = await start_process(
             [
                 "-m",
@@ -228,7 +245,8 @@ async def load(args: Any) -> dict[str, Any]:
                 "info",
                 "--max-sessions",
                 str(args.sessions + 10),
-            ]
+            ],
+            work / "server.log",
         )
         url, pid = f"ws://127.0.0.1:{port}", process.pid
     figures = Figures()
@@ -274,6 +292,8 @@ async def load(args: Any) -> dict[str, Any]:
         "team_state_bytes": figures.payload,
         "client_loop_lag_p99_ms": 1000 * percentile(figures.lag, 0.99),
     }
+    if process is not None:
+        report |= server_timings(work / "server.log")
     if not args.no_baseline:
         report["baseline"] = await baseline(connections, figures.payload or 10_000)
     return report

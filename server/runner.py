@@ -74,11 +74,12 @@ class SessionRunner:
         """Handle one command: decide, log, then send."""
         if self.broken:
             return Step()
+        started = time.time()
         step = self.session.handle(command)
         if step.record is not None and not self.persist(step):
             return Step()
         self.deliver(step)
-        self.report(command, step)
+        self.report(command, step, started)
         self.schedule()
         return step
 
@@ -104,7 +105,7 @@ class SessionRunner:
         for connection in step.close:
             self.server.unbind(connection)
 
-    def report(self, command: Command, step: Step) -> None:
+    def report(self, command: Command, step: Step, started: float) -> None:
         kind = command.message.type
         session = self.session.id
         if step.error is not None and kind != "tick":
@@ -127,6 +128,8 @@ class SessionRunner:
                 round=self.session.round,
                 team=step.record["message"].get("team"),
                 phase=str(self.session.phase),
+                wait_ms=round(1000 * (started - command.now), 1),
+                ms=round(1000 * (time.time() - started), 1),
             )
         if step.resolved is not None:
             logs.event("round_hash", logging.DEBUG, session=session, hash=step.resolved.hash)

@@ -176,7 +176,8 @@ class Session:
             error = InternalError("the server could not handle this request")
             self._step = Step(error=error)
             self._reply_error(command, error)
-        return self._step
+        step, self._step = self._step, Step()  # hold no views between commands
+        return step
 
     def _dispatch(self, command: Command) -> None:
         message = command.message
@@ -499,9 +500,6 @@ class Session:
             self.send(To("connection", connection), Removed(reason=reason))
             self.connections.pop(connection, None)
             self._step.close.append(connection)
-
-    def step(self) -> Step:
-        return self._step
 
     def needs_resolution(self) -> bool:
         return self.phase is Phase.RESOLVING
