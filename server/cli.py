@@ -58,13 +58,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bot(args: argparse.Namespace) -> int:
+    from websockets.exceptions import InvalidHandshake, InvalidURI
+
     from server.bot import run_bot
+    from server.client import ServerError
 
     logs.configure(args.log_level)
-    result = asyncio.run(
-        run_bot(args.url, args.code, args.team, args.strategy, args.name, seed=args.seed)
-    )
-    print(f"{args.team}: finished, final score {result:.2f}")
+    try:
+        score = asyncio.run(
+            run_bot(args.url, args.code, args.team, args.strategy, args.name, seed=args.seed)
+        )
+    except (InvalidURI, InvalidHandshake, ServerError, OSError, TimeoutError) as error:
+        print(f"clusterboard: error: {args.url}: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.team}: finished, final score {score:.2f}")
     return 0
 
 

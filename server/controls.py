@@ -199,6 +199,7 @@ def on_reset_practice(session: Session, command: Command, principal: Principal) 
     for team in session.teams.values():
         team.state = session.initial
         team.reports.clear()
+        team.forget()
         team.clear_round()
     session.practice, session.round, session.completed = False, 0, 0
     session.cards, session.newspapers = [], []

@@ -33,7 +33,7 @@ Name = Annotated[
 JoinCode = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_upper=True, pattern=rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"
+        strip_whitespace=True, to_upper=True, pattern=rf"(?i)^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"
     ),
 ]
 Token = Annotated[str, StringConstraints(min_length=16, max_length=128)]

@@ -177,6 +177,8 @@ class Session:
             self._step = Step(error=error)
             self._reply_error(command, error)
         step, self._step = self._step, Step()  # hold no views between commands
+        for team in self.teams.values():
+            team.forget()
         return step
 
     def _dispatch(self, command: Command) -> None:

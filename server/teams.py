@@ -46,6 +46,7 @@ class Team:
     draft_version: int = 0
     submission: Submitted | None = None
     reports: list[bytes] = field(default_factory=list)  # every report, packed
+    unpacked: RoundReport | None = None  # the last report while one command runs
     players: list[str] = field(default_factory=list)  # player ids, in order of joining
 
     @property
@@ -65,10 +66,17 @@ class Team:
         return self.open_state if self.open_state is not None else self.state
 
     def last_report(self) -> RoundReport | None:
-        return unpack(RoundReport, self.reports[-1]) if self.reports else None
+        if self.unpacked is None and self.reports:
+            self.unpacked = unpack(RoundReport, self.reports[-1])
+        return self.unpacked
+
+    def forget(self) -> None:
+        """Drop the unpacked report: kept for one command, not between commands."""
+        self.unpacked = None
 
     def add_report(self, report: RoundReport) -> None:
         self.reports.append(pack(report))
+        self.unpacked = report
 
     def all_reports(self) -> list[RoundReport]:
         return [unpack(RoundReport, packed) for packed in self.reports]
