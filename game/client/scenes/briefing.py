@@ -8,7 +8,7 @@ import pygame
 
 from game.client import theme as t
 from game.client.scenes.base import Scene
-from game.client.scenes.common import empty
+from game.client.scenes.common import empty, news_list
 from game.client.widgets import Rect, card, paragraph, pill, split_columns, split_rows, text
 from game.scenario import ScenarioError, load_scenario
 
@@ -96,21 +96,7 @@ class BriefingScene(Scene):
                 t.MUTED,
             )
             return
-        y = inner.y
-        for item in report.news:
-            color = t.TONE_COLORS.get(item.tone, t.MUTED)
-            pygame.draw.circle(
-                surface, color, (inner.x + theme.px(5), y + theme.px(10)), theme.px(5)
-            )
-            y = paragraph(
-                surface,
-                theme,
-                item.text,
-                Rect(inner.x + theme.px(18), y, inner.width - theme.px(18), inner.bottom - y),
-                14,
-            ) + theme.px(4)
-            if y > inner.bottom - theme.px(18):
-                break
+        news_list(surface, theme, report.news, inner, gap=4)
 
     def _events(self, surface: pygame.Surface, rect: Rect) -> None:
         theme = self.theme

@@ -99,3 +99,19 @@ def rank_of(model, team: str) -> tuple[int, int]:
     board = model.public.leaderboard if model.public else []
     rank = next((row.rank for row in board if row.team == team), 0)
     return rank, len(board)
+
+
+def news_list(surface: pygame.Surface, theme: Theme, items: list, inner: Rect, gap: int = 6) -> int:
+    """Draw news items as coloured bullets with wrapped text; return the y below the last.
+
+    Stops before the card's bottom edge, so a long feed never spills out of its card.
+    """
+    y = inner.y
+    for item in items:
+        color = t.TONE_COLORS.get(item.tone, t.MUTED)
+        pygame.draw.circle(surface, color, (inner.x + theme.px(5), y + theme.px(10)), theme.px(5))
+        box = Rect(inner.x + theme.px(18), y, inner.width - theme.px(18), inner.bottom - y)
+        y = paragraph(surface, theme, item.text, box, 14) + theme.px(gap)
+        if y > inner.bottom - theme.px(18):
+            break
+    return y

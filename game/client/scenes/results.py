@@ -7,8 +7,8 @@ import pygame
 from game.client import charts
 from game.client import theme as t
 from game.client.scenes.base import Scene
-from game.client.scenes.common import FAMILY_NAMES, KPI_NAMES, empty
-from game.client.widgets import Rect, card, paragraph, split_columns, split_rows, text
+from game.client.scenes.common import FAMILY_NAMES, KPI_NAMES, empty, news_list
+from game.client.widgets import Rect, card, split_columns, split_rows, text
 
 
 class ResultsScene(Scene):
@@ -32,19 +32,7 @@ class ResultsScene(Scene):
     def _news(self, surface: pygame.Surface, rect: Rect, report) -> None:
         theme = self.theme
         inner = card(surface, theme, rect, f"Year {report.round}: what changed and why")
-        y = inner.y
-        for item in report.news:
-            color = t.TONE_COLORS.get(item.tone, t.MUTED)
-            pygame.draw.circle(
-                surface, color, (inner.x + theme.px(5), y + theme.px(10)), theme.px(5)
-            )
-            y = paragraph(
-                surface,
-                theme,
-                item.text,
-                Rect(inner.x + theme.px(18), y, inner.width - theme.px(18), inner.bottom - y),
-                14,
-            ) + theme.px(6)
+        news_list(surface, theme, report.news, inner, gap=6)
         figures = [
             (
                 "Members",
