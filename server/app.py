@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import json
 import logging
 import secrets
@@ -109,6 +110,7 @@ class Server:
 
     async def start(self) -> None:
         self.recover()
+        gc.freeze()  # modules, scenarios and recovered sessions: no need to scan them again
         self.housekeeping = asyncio.get_running_loop().create_task(self.keep_house())
         origins: list[str | None] | None = [None, *self.config.origins]
         self.websocket_server = await serve(

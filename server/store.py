@@ -65,6 +65,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA cache_size=-1024")  # KiB: the log is appended, rarely read
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:

@@ -171,3 +171,16 @@ def table_message(kind: str):
     from server.messages import parse_client_data
 
     return parse_client_data({"type": kind})
+
+
+def test_the_servers_state_hash_is_the_engines() -> None:
+    from server.rounds import team_state_hash
+
+    table = Table(rounds=2, seed=5)
+    table.facilitate(type="add_bot", team="a", strategy="random")
+    table.facilitate(type="start")
+    table.facilitate(type="open_round")
+    table.resolve_if_needed()
+    state = table.session.teams["a"].state
+    assert team_state_hash(state) == state_hash(state)
+    assert team_state_hash(table.session.initial) == state_hash(table.session.initial)
