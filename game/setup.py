@@ -13,7 +13,7 @@ from game.economy import SegmentProfile
 from game.members import fee_schedule
 from game.scenario import Scenario
 from game.services import quality, spend_vector
-from game.state import AgreementState, ClusterState, Organizations, Policy
+from game.state import AgreementState, ClusterState, Organizations, Policy, freeze_columns
 from game.vocabulary import SEGMENTS, SERVICES, Kpi, Stage
 
 REGION_STREAM = 0
@@ -67,7 +67,7 @@ def draw_organizations(scenario: Scenario, seed: int) -> Organizations:
     n = rows["segment"].shape[0]
     engagement = np.clip(scenario.start.engagement + rng.normal(0.0, 0.1, n), 0.05, 0.95)
     member = rows["member"]
-    return Organizations(
+    columns = dict(
         segment=rows["segment"],
         employees=rows["employees"],
         employees_cf=rows["employees"].copy(),
@@ -88,6 +88,7 @@ def draw_organizations(scenario: Scenario, seed: int) -> Organizations:
         shareholder=np.zeros(n, dtype=bool),
         value_seen=_starting_value(scenario, rows["needs"], member),
     )
+    return Organizations(**freeze_columns(columns))
 
 
 def _starting_value(scenario: Scenario, needs: np.ndarray, member: np.ndarray) -> np.ndarray:

@@ -40,6 +40,15 @@ ARRAY_COLUMNS = (
     "value_seen",
 )
 
+FIXED_COLUMNS = frozenset({"segment", "needs", "founding"})
+
+
+def freeze_columns(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Mark the fixed columns read-only, so that nothing can change them by mistake."""
+    for name in FIXED_COLUMNS:
+        columns[name].flags.writeable = False
+    return columns
+
 
 @dataclass(frozen=True)
 class Organizations:
@@ -67,7 +76,18 @@ class Organizations:
         return int(self.segment.shape[0])
 
     def copy(self) -> Organizations:
-        return Organizations(**{name: getattr(self, name).copy() for name in ARRAY_COLUMNS})
+        """Return a copy whose changing columns are new arrays.
+
+        The fixed columns (segment, needs, founding) never change during a game: they
+        are read-only and shared by every copy, so the teams of a session and the
+        rounds of a game hold one array each instead of one per state.
+        """
+        return Organizations(
+            **{
+                name: getattr(self, name) if name in FIXED_COLUMNS else getattr(self, name).copy()
+                for name in ARRAY_COLUMNS
+            }
+        )
 
 
 @dataclass(frozen=True)

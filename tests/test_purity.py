@@ -25,7 +25,7 @@ from game.match import bot_generator
 from game.resolve import resolve_round
 from game.scenario import load_scenario
 from game.setup import initial_state
-from game.state import ARRAY_COLUMNS, ClusterState, dump_state, state_hash
+from game.state import ARRAY_COLUMNS, FIXED_COLUMNS, ClusterState, dump_state, state_hash
 from game.strategies import STRATEGIES
 from game.view import team_view
 
@@ -143,14 +143,19 @@ def test_resolve_round_does_not_mutate_its_input(strategy_name: str):
         assert decisions.model_dump() == decisions_before
 
 
-def test_resolve_round_does_not_share_arrays_with_its_input():
+def test_resolve_round_shares_only_read_only_arrays_with_its_input():
+    """Changing columns are new arrays; the fixed ones are shared and cannot be written."""
     scenario = load_scenario("grow")
     state = initial_state(scenario, SEED)
     new_state, _ = resolve_round(state, Decisions(), scenario)
     for name in ARRAY_COLUMNS:
-        assert not np.shares_memory(
-            getattr(new_state.organizations, name), getattr(state.organizations, name)
-        ), name
+        old, new = getattr(state.organizations, name), getattr(new_state.organizations, name)
+        if name in FIXED_COLUMNS:
+            assert old is new and not new.flags.writeable, name
+            with pytest.raises(ValueError):
+                new[...] = new
+        else:
+            assert not np.shares_memory(new, old), name
 
 
 @pytest.mark.parametrize("strategy_name", sorted(STRATEGIES))
