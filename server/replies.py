@@ -148,6 +148,9 @@ class PublicState(Reply):
     type: Literal["public_state"] = "public_state"
     timer: Timer
     teams: list[str]
+    waiting: list[str] = Field(
+        default_factory=list, description="Active teams the open round still waits for."
+    )
     leaderboard: list[LeaderboardRow]
     newspaper: Newspaper | None = Field(None, description="The latest round's newspaper.")
     history: list[Newspaper] | None = Field(None, description="Every newspaper; in full views.")

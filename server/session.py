@@ -468,7 +468,8 @@ class Session:
         self.accept(command, principal)
         submission = views.submission(team)
         self.send(To("team", team.key), Submitted(submission=submission))  # type: ignore[arg-type]
-        self.push_facilitator(command.now)
+        # everyone learns who the round still waits for ("waiting for 2 teams")
+        self.push_views(command.now, [], facilitator_reports=False)
         self.close_if_complete(command.now)
 
     # ------------------------------------------------------------ the round's end

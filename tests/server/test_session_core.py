@@ -45,6 +45,16 @@ def test_any_player_submits_and_a_second_submission_replaces_the_first() -> None
     assert table.session.phase is Phase.DECISIONS  # Beta has not submitted
 
 
+def test_everyone_learns_which_teams_the_round_waits_for() -> None:
+    table, ann, bob, cid = three_teams()
+    step = table.send(ann, type="submit", round=1)
+    for connection in (bob, cid):
+        public = [
+            m for m in messages_to(step, table.session, connection) if m.type == "public_state"
+        ]
+        assert public and public[-1].waiting == ["Beta"]
+
+
 def test_the_round_resolves_once_when_everyone_has_submitted() -> None:
     table, ann, _, cid = three_teams()
     table.send(ann, type="submit", round=1)
