@@ -65,6 +65,9 @@ class Timer(BaseModel):
     practice: bool
     deadline: float | None = Field(None, description="Server clock (Unix seconds).")
     remaining: float | None = Field(None, description="Seconds left, frozen while paused.")
+    waiting: list[str] = Field(
+        default_factory=list, description="Active teams the open round still waits for."
+    )
 
 
 class PlayerInfo(BaseModel):
@@ -148,9 +151,6 @@ class PublicState(Reply):
     type: Literal["public_state"] = "public_state"
     timer: Timer
     teams: list[str]
-    waiting: list[str] = Field(
-        default_factory=list, description="Active teams the open round still waits for."
-    )
     leaderboard: list[LeaderboardRow]
     newspaper: Newspaper | None = Field(None, description="The latest round's newspaper.")
     history: list[Newspaper] | None = Field(None, description="Every newspaper; in full views.")

@@ -44,7 +44,16 @@ from server.errors import (
 )
 from server.messages import PROTOCOL_VERSION, CreateSession, Message, parse_client_data
 from server.phases import JOIN_PHASES, NEW_TEAM_PHASES, OPEN, TABLE, Phase, Role
-from server.replies import Ack, DraftChanged, Error, ErrorDetail, Removed, Submitted, Welcome
+from server.replies import (
+    Ack,
+    DraftChanged,
+    Error,
+    ErrorDetail,
+    Removed,
+    Submitted,
+    TimerChanged,
+    Welcome,
+)
 from server.rounds import RoundHash, session_hash
 from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_key
 from server.teams import Submitted as SubmittedRecord
@@ -468,8 +477,9 @@ class Session:
         self.accept(command, principal)
         submission = views.submission(team)
         self.send(To("team", team.key), Submitted(submission=submission))  # type: ignore[arg-type]
-        # everyone learns who the round still waits for ("waiting for 2 teams")
-        self.push_views(command.now, [], facilitator_reports=False)
+        # everyone learns, in a small timer message, who the round still waits for
+        self.send(To("everyone"), TimerChanged(timer=views.timer(self, command.now)))
+        self.push_facilitator(command.now)
         self.close_if_complete(command.now)
 
     # ------------------------------------------------------------ the round's end

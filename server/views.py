@@ -45,6 +45,7 @@ def timer(session: Session, now: float) -> Timer:
         practice=session.practice,
         deadline=session.deadline,
         remaining=None if remaining is None else round(remaining, 3),
+        waiting=[t.name for t in session.teams.values() if t.waiting_for],
     )
 
 
@@ -131,7 +132,6 @@ def public_state(session: Session, now: float, full: bool = False) -> PublicStat
     return PublicState(
         timer=timer(session, now),
         teams=[t.name for t in session.teams.values() if t.active],
-        waiting=[t.name for t in session.teams.values() if t.waiting_for],
         leaderboard=leaderboard(session),
         newspaper=unpack(Newspaper, session.newspapers[-1]) if session.newspapers else None,
         history=[unpack(Newspaper, packed) for packed in session.newspapers] if full else None,

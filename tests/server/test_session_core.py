@@ -49,10 +49,8 @@ def test_everyone_learns_which_teams_the_round_waits_for() -> None:
     table, ann, bob, cid = three_teams()
     step = table.send(ann, type="submit", round=1)
     for connection in (bob, cid):
-        public = [
-            m for m in messages_to(step, table.session, connection) if m.type == "public_state"
-        ]
-        assert public and public[-1].waiting == ["Beta"]
+        timers = [m for m in messages_to(step, table.session, connection) if m.type == "timer"]
+        assert timers and timers[-1].timer.waiting == ["Beta"]
 
 
 def test_the_round_resolves_once_when_everyone_has_submitted() -> None:

@@ -578,7 +578,7 @@ def _submit_panel(
     y = paragraph(
         surface, theme, headline, Rect(inner.x, y, inner.width, theme.px(50)), 17, color
     ) + theme.px(4)
-    waiting = getattr(model.public, "waiting", None) if model.public else None
+    waiting = model.timer.waiting if model.timer else None
     if model.deciding() and waiting is not None:
         others = [name for name in waiting if name != team.team]
         words = (
