@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-from game.client.app import App  # noqa: E402
-from game.client.screenwalk import Walk  # noqa: E402
+from cli.screenwalk import Walk  # noqa: E402
+from client.app import App  # noqa: E402
 
 HEADING = "## Client rendering"
 BUDGET_MS = 16.0

@@ -18,7 +18,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from game.client.screenwalk import Walk  # noqa: E402
+from cli.screenwalk import Walk  # noqa: E402
 
 
 def main() -> int:

@@ -25,7 +25,7 @@ from game.report import RoundReport
 from game.rules import check_decisions
 from game.scenario import Scenario
 from game.scoring import normalise_weights
-from server.errors import ProtocolError
+from protocol.errors import ProtocolError
 from server.replay import record_command
 from server.rounds import decisions_for
 from server.session import Session

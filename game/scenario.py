@@ -9,6 +9,7 @@ each naming the file, the field and what was expected (``ScenarioError``).
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,7 +25,7 @@ from game.vocabulary import (
     ServiceLine,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(str(resources.files("scenarios")))
 ECONOMY_FILE = "economy.toml"
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]

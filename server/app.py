@@ -27,8 +27,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from server import logs
-from server.errors import (
+from protocol.errors import (
     LimitExceeded,
     NotAllowed,
     NotAuthenticated,
@@ -37,7 +36,7 @@ from server.errors import (
     UnsupportedProtocol,
     WrongToken,
 )
-from server.messages import (
+from protocol.messages import (
     CODE_ALPHABET,
     CODE_LENGTH,
     SUPPORTED_PROTOCOLS,
@@ -45,8 +44,9 @@ from server.messages import (
     parse_client_message,
     raw_id,
 )
+from protocol.replies import Error, ErrorDetail
+from server import logs
 from server.replay import ReplayMismatch, replay
-from server.replies import Error, ErrorDetail
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
 from server.store import Store

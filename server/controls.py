@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from game.scoring import normalise_weights
 from game.strategies import STRATEGIES
+from protocol.errors import Conflict, InvalidField, LimitExceeded, NotAllowed, NotFound, WrongPhase
+from protocol.phases import OPEN, Phase
 from server import views
-from server.errors import Conflict, InvalidField, LimitExceeded, NotAllowed, NotFound, WrongPhase
-from server.phases import OPEN, Phase
 from server.rounds import (
     RoundHash,
     decisions_for,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.messages import parse_client_data
+from protocol.messages import parse_client_data
 from server.session import Command, Limits, Resolve, Session, Tick
 from server.store import StoredSession
 

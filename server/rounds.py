@@ -22,7 +22,7 @@ from game.scenario import Scenario
 from game.state import ARRAY_COLUMNS, ClusterState, Organizations, dump_state
 from game.strategies import strategy
 from game.view import team_view
-from server.phases import MissingPolicy
+from protocol.phases import MissingPolicy
 from server.teams import Team
 
 log = logging.getLogger("clusterboard.server")

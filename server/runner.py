@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from websockets.asyncio.server import broadcast
 
+from protocol.phases import Phase
 from server import logs
-from server.phases import Phase
 from server.session import Command, Resolve, Session, Step, Tick
 
 if TYPE_CHECKING:

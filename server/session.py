@@ -27,8 +27,7 @@ from game.scenario import Scenario, ScenarioError, load_scenario, scenario_names
 from game.scoring import normalise_weights
 from game.setup import initial_state
 from game.strategies import STRATEGIES
-from server import controls, views
-from server.errors import (
+from protocol.errors import (
     Conflict,
     IllegalDecisionError,
     InternalError,
@@ -42,9 +41,9 @@ from server.errors import (
     WrongPhase,
     WrongToken,
 )
-from server.messages import PROTOCOL_VERSION, CreateSession, Message, parse_client_data
-from server.phases import JOIN_PHASES, NEW_TEAM_PHASES, OPEN, TABLE, Phase, Role
-from server.replies import (
+from protocol.messages import PROTOCOL_VERSION, CreateSession, Message, parse_client_data
+from protocol.phases import JOIN_PHASES, NEW_TEAM_PHASES, OPEN, TABLE, Phase, Role
+from protocol.replies import (
     Ack,
     DraftChanged,
     Error,
@@ -54,6 +53,7 @@ from server.replies import (
     TimerChanged,
     Welcome,
 )
+from server import controls, views
 from server.rounds import RoundHash, session_hash
 from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_key
 from server.teams import Submitted as SubmittedRecord

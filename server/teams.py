@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from game.decisions import Decisions
 from game.report import RoundReport
 from game.state import ClusterState
-from server.phases import Role
+from protocol.phases import Role
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -14,7 +14,7 @@ from game.rules import check_decisions
 from game.scoring import game_score
 from game.state import ClusterState
 from game.view import team_view
-from server.replies import (
+from protocol.replies import (
     ErrorDetail,
     FacilitatorState,
     LeaderboardRow,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from game.cli import main
+from cli.main import main
 from game.decisions import Decisions
 from game.report import RoundReport
 from game.scenario import SCENARIO_DIR, load_scenario, scenario_names
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def clusterboard_process(*args: str | Path) -> subprocess.CompletedProcess:
     """Run the real entry point in a fresh interpreter."""
     return subprocess.run(
-        [sys.executable, "-m", "game", *map(str, args)],
+        [sys.executable, "-m", "cli", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -21,7 +21,7 @@ SHORT = "4"
 def simulate(*args: str) -> subprocess.CompletedProcess:
     """Run a headless game of every strategy in a fresh interpreter."""
     return subprocess.run(
-        [sys.executable, "-m", "game", "simulate", "--bots", ALL_BOTS, "--json", *args],
+        [sys.executable, "-m", "cli", "simulate", "--bots", ALL_BOTS, "--json", *args],
         capture_output=True,
         cwd=ROOT,
         timeout=120,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.client import budget
+from client import budget
 from game.vocabulary import SERVICES
 
 LINES = [str(line) for line in SERVICES]

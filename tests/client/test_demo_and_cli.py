@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from game.cli import main
+from cli.main import main
 
 
 def test_demo_headless_plays_a_session_through_the_real_server(capsys) -> None:
@@ -40,9 +40,9 @@ def test_command_line_mistakes_are_one_clear_line(capsys, argv, words) -> None:
 def test_play_against_no_server_shows_the_form_with_the_reason(tmp_path) -> None:
     import pygame
 
-    from game.client.app import App
-    from game.client.screenwalk import pump
-    from game.client.theme import init_pygame
+    from cli.screenwalk import pump
+    from client.app import App
+    from client.theme import init_pygame
 
     init_pygame()
     app = App(pygame.Surface((1280, 800)), mode="player", remember=False)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pygame
 
-from game.client import theme as t
-from game.client.app import App
-from game.client.embedded import EmbeddedServer
-from game.client.screenwalk import pump
-from game.client.theme import init_pygame
+from cli.embedded import EmbeddedServer
+from cli.screenwalk import pump
+from client import theme as t
+from client.app import App
+from client.theme import init_pygame
 
 SIZE = (1280, 800)
 

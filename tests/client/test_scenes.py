@@ -5,16 +5,16 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from game.client.app import App
-from game.client.net import NetEvent
-from game.client.scenes.decisions import DecisionsScene
-from game.client.screenwalk import click, key
-from game.client.theme import init_pygame
+from cli.screenwalk import click, key
+from client.app import App
+from client.net import NetEvent
+from client.scenes.decisions import DecisionsScene
+from client.theme import init_pygame
 from game.decisions import Decisions
 from game.scenario import load_scenario
 from game.setup import initial_state
 from game.view import team_view
-from server.replies import PlayerInfo, TeamState, Timer
+from protocol.replies import PlayerInfo, TeamState, Timer
 
 SIZE = (1280, 800)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pygame
 
-from game.client.screenwalk import Walk
+from cli.screenwalk import Walk
 
 SCREENS = {
     "join",

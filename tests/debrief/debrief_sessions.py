@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from protocol.client import Client
 from server.app import Server, ServerConfig
-from server.client import Client
 
 TIMEOUT = 60.0
 HOSTILE_NAME = "<script>alert(1)</script>"

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from debrief_sessions import HOSTILE_AMBITION, HOSTILE_NAME, played_session
 
+from cli.main import main
 from debrief.export import write_report
 from debrief.record import load_session, record_from_match
 from debrief.tables import flatten
-from game.cli import main
 from game.match import Seat, play_match, with_rounds
 from game.scenario import load_scenario
 from game.vocabulary import KPIS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.messages import CreateSession, parse_client_data
+from protocol.messages import CreateSession, parse_client_data
 from server.session import Command, Session, Step
 
 FACILITATOR_HASH = "f" * 64

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
 
+from protocol.client import Client
 from server.app import Server, ServerConfig
-from server.client import Client
 
 TIMEOUT = 60.0
 

@@ -16,7 +16,7 @@ def test_the_bot_command_plays_a_whole_game(tmp_path) -> None:
             bot = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "game",
+                "cli",
                 "bot",
                 "--url",
                 url,
@@ -51,7 +51,7 @@ def test_the_bot_command_plays_a_whole_game(tmp_path) -> None:
 
 def cli(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "game", *arguments], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "cli", *arguments], capture_output=True, text=True, timeout=30
     )
 
 

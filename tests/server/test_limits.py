@@ -11,7 +11,7 @@ from loopback import close_all, facilitated, joined, run, serving
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from server.client import Client, ServerError
+from protocol.client import Client, ServerError
 
 
 async def first_error(url: str, message: dict) -> str:

@@ -6,8 +6,8 @@ import asyncio
 
 from loopback import close_all, facilitated, joined, run, serving
 
-from server.bot import play
-from server.client import Client
+from cli.bot import play
+from protocol.client import Client
 
 ROUNDS = 10
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from loopback import close_all, facilitated, joined, run, serving
 
-from server.client import ServerError
+from protocol.client import ServerError
 
 
 async def team_of_three(url: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from loopback import close_all, facilitated, joined, run, serving
 
-from server.client import Client, ServerError
+from protocol.client import Client, ServerError
 
 FACILITATOR_ONLY = {
     "start": {},

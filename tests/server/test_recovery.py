@@ -20,8 +20,8 @@ from typing import Any
 
 from loopback import close_all, run
 
-from server.bot import decide
-from server.client import Client
+from cli.bot import decide
+from protocol.client import Client
 
 ROUNDS = 3
 RESOLVE_DELAY = 1.0
@@ -40,7 +40,7 @@ class ServerProcess:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "game",
+            "cli",
             "serve",
             "--port",
             str(self.port),

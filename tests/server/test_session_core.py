@@ -8,7 +8,7 @@ from game.decisions import Decisions
 from game.match import Seat, play_match, with_rounds
 from game.scenario import load_scenario
 from game.state import state_hash
-from server.phases import Phase
+from protocol.phases import Phase
 from server.replay import replay
 from server.session import Command, Tick
 from server.store import StoredSession
@@ -176,7 +176,7 @@ def test_an_unknown_connection_must_identify_itself() -> None:
 
 
 def table_message(kind: str):
-    from server.messages import parse_client_data
+    from protocol.messages import parse_client_data
 
     return parse_client_data({"type": kind})
 

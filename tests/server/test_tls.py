@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from loopback import close_all, run, serving
 
-from server.client import Client
+from protocol.client import Client
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")

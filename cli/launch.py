@@ -1,0 +1,118 @@
+"""The ``play``, ``host`` and ``demo`` subcommands (wired in ``cli/main.py``).
+
+Every mistake on the command line ends in one clear line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+import pygame
+
+from client.settings import load_settings
+from protocol.messages import CODE_ALPHABET, CODE_LENGTH
+
+URL = re.compile(r"^wss?://[^\s/:]+(:\d{1,5})?/?$")
+CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+DEFAULT_SIZE = (1280, 800)
+
+
+class ClientUsageError(ValueError):
+    """A command-line value the client cannot use."""
+
+
+def check_url(url: str) -> str:
+    if not URL.match(url):
+        raise ClientUsageError(f"--url must look like ws://HOST:PORT (got {url!r})")
+    return url.rstrip("/")
+
+
+def check_code(code: str) -> str:
+    code = code.strip().upper()
+    if not CODE.match(code):
+        raise ClientUsageError(
+            f"--code must be the session's {CODE_LENGTH}-letter join code (got {code!r})"
+        )
+    return code
+
+
+def check_size(text: str) -> tuple[int, int]:
+    match = re.match(r"^(\d{3,4})x(\d{3,4})$", text)
+    if not match:
+        raise ClientUsageError(f"--size must look like 1280x800 (got {text!r})")
+    return int(match[1]), int(match[2])
+
+
+def open_window(size: tuple[int, int], caption: str, fullscreen: bool = False) -> pygame.Surface:
+    """Open the resizable window; a machine with no display gets one clear error."""
+    from client.theme import init_pygame
+
+    try:
+        init_pygame()
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+        surface = pygame.display.set_mode((0, 0) if fullscreen else size, flags)
+    except pygame.error as error:
+        raise ClientUsageError(
+            f"cannot open a window ({error}); "
+            "on a machine with no display, run: clusterboard demo --headless"
+        ) from None
+    pygame.display.set_caption(caption)
+    pygame.key.set_repeat(350, 40)
+    return surface
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from client.app import App
+
+    settings = load_settings()
+    url = check_url(args.url or settings.url)
+    code = check_code(args.code) if args.code else ""
+    size = check_size(args.size) if args.size else DEFAULT_SIZE
+    resume = not args.code and bool(settings.token) and url == settings.url
+    settings.url = url
+    settings.code = code or settings.code
+    settings.team = args.team or settings.team
+    settings.name = args.name or settings.name
+    surface = open_window(size, "Cluster Board")
+    app = App(surface, mode="player", settings=settings)
+    if resume:
+        app.connect(url, {"type": "resume", "token": settings.token})
+    elif code and settings.team and settings.name:
+        app.connect(
+            url, {"type": "join", "code": code, "team": settings.team, "name": settings.name}
+        )
+    return app.run()
+
+
+def cmd_host(args: argparse.Namespace) -> int:
+    from client.app import App
+    from game.scenario import load_scenario
+
+    url = check_url(args.url)
+    load_scenario(args.scenario)  # an unknown scenario fails here, in one line
+    surface = open_window(DEFAULT_SIZE, "Cluster Board · facilitator", args.projector)
+    app = App(surface, mode="host", remember=False)
+    config = {
+        "type": "create_session",
+        "scenario": args.scenario,
+        "round_seconds": args.round_seconds,
+    }
+    if args.rounds:
+        config["rounds"] = args.rounds
+    if args.seed is not None:
+        config["seed"] = args.seed
+    app.connect(url, config)
+    if args.projector:
+        app.show("projector")
+    return app.run()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cli import demo
+    from game.scenario import load_scenario
+
+    load_scenario(args.scenario)
+    if args.headless:
+        return demo.run_headless(args.scenario, args.rounds, args.seed)
+    return demo.run_windows(args.scenario, args.rounds, args.seed, args.round_seconds)

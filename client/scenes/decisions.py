@@ -1,0 +1,318 @@
+"""The decisions screen: the board edits the team's shared draft and submits it.
+
+Every change goes to ``model.edit`` (the loop sends it to the server, which
+shares it with teammates); what the screen shows is the draft as the server
+last sent it with this board member's unsent edits on top. Live validation
+uses the decisions model and the eligibility each funding card carries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from client import budget as money_rules
+from client.scenes import decisions_view as look
+from client.scenes.base import Scene
+from client.scenes.common import KPI_NAMES, SEGMENTS, SERVICE_NAMES
+from client.widgets import Control, Rect, split_columns, split_rows
+
+SECTIONS = ("Budget & staff", "Fees & revenue", "Funding", "Members & strategy", "Events")
+FEE_MODELS = ("none", "flat", "tiered", "share_program")
+FEE_STEP = 50.0
+STAFF_STEPS = {"hire_fte": 0.1, "let_go_fte": 0.1, "hire_interns": 1, "let_go_interns": 1}
+STAFF_LIMITS = {"hire_fte": 5.0, "let_go_fte": 20.0, "hire_interns": 5, "let_go_interns": 10}
+MAX_FOCUS = 5
+
+
+class DecisionsScene(Scene):
+    title = "Decisions"
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.section = 0
+        self.chosen_total: float | None = None
+        self._round = 0
+
+    # ------------------------------------------------------------ the draft as shown
+
+    def values(self) -> dict[str, Any]:
+        """Return every decision as shown: the draft, or last year's policy where it keeps it."""
+        view = self.model.team.view
+        data = self.model.draft_data()
+        funding = data.get("funding") or {}
+        strategy = data.get("strategy") or {
+            "ambition": view.ambition,
+            "focus_areas": list(view.focus_areas),
+            "targets": {str(k): v for k, v in view.targets.items()},
+        }
+        return {
+            "budget": {str(k): float(v) for k, v in (data.get("budget") or view.budget).items()},
+            "staffing": data.get("staffing") or {},
+            "fees": data.get("fees") or view.fees.model_dump(mode="json"),
+            "apply": list(funding.get("apply") or []),
+            "revenue_lines": list(
+                view.revenue_lines
+                if funding.get("revenue_lines") is None
+                else funding["revenue_lines"]
+            ),
+            "recruitment": data.get("recruitment")
+            or {str(k): v for k, v in view.recruitment.items()},
+            "strategy": strategy,
+            "responses": dict(data.get("responses") or {}),
+        }
+
+    def total(self, values: dict[str, Any] | None = None) -> float:
+        values = values or self.values()
+        return money_rules.total_for(values["budget"], self.chosen_total)
+
+    # ------------------------------------------------------------ layout
+
+    def regions(self, rect: Rect) -> tuple[Rect, Rect, Rect]:
+        """Return the section tabs, the section's body and the submit panel."""
+        theme = self.theme
+        main, side = split_columns(rect, [3.1, 1.0], theme.px(16))
+        tabs, body = split_rows(main, [1, 14], theme.px(12))
+        tabs.height = theme.px(38)
+        body = Rect(
+            main.x, tabs.bottom + theme.px(12), main.width, main.bottom - tabs.bottom - theme.px(12)
+        )
+        return tabs, body, side
+
+    def controls(self, rect: Rect) -> list[Control]:
+        if self.model.team is None:
+            return []
+        tabs, body, side = self.regions(rect)
+        found = [
+            Control(f"section:{i}", r, "chip")
+            for i, r in enumerate(split_columns(tabs, [1] * len(SECTIONS), self.theme.px(8)))
+        ]
+        builder = (self._budget, self._fees, self._funding, self._members, self._events)[
+            self.section
+        ]
+        found += builder(body)
+        found.append(self._submit_control(side))
+        return found
+
+    def _submit_control(self, side: Rect) -> Control:
+        theme = self.theme
+        button = Rect(
+            side.x + theme.px(16),
+            side.bottom - theme.px(66),
+            side.width - theme.px(32),
+            theme.px(48),
+        )
+        problems = self.model.problems()
+        reason = ""
+        if not self.model.deciding():
+            reason = "Decisions are not open now."
+        elif problems:
+            reason = "Fix the problems listed first."
+        return Control("submit", button, "button", not reason, reason)
+
+    def _budget(self, body: Rect) -> list[Control]:
+        theme = self.theme
+        left, right = split_columns(body, [1.6, 1.0], theme.px(16))
+        rows = look.budget_rows(theme, left)
+        found = [Control("total", rows[0][1], "stepper")]
+        found += [
+            Control(f"line:{s}", r, "slider")
+            for s, (_, r) in zip(SERVICE_NAMES, rows[1:], strict=True)
+        ]
+        for key, r in zip(STAFF_STEPS, look.staff_rows(theme, right), strict=True):
+            found.append(Control(f"staff:{key}", r, "stepper"))
+        return found
+
+    def _fees(self, body: Rect) -> list[Control]:
+        theme = self.theme
+        left, right = split_columns(body, [1.0, 1.25], theme.px(16))
+        models, levels = look.fee_layout(theme, left)
+        found = [
+            Control(f"fee_model:{m}", r, "chip") for m, r in zip(FEE_MODELS, models, strict=True)
+        ]
+        fees = self.values()["fees"]
+        shown = look.fee_levels(fees["model"])
+        found += [Control(f"fee:{k}", r, "stepper") for k, r in zip(shown, levels, strict=False)]
+        options = self.model.team.view.revenue_line_options
+        for option, r in zip(options, look.grid(theme, right, len(options), 2), strict=True):
+            found.append(Control(f"revenue:{option.id}", r, "chip"))
+        return found
+
+    def _funding(self, body: Rect) -> list[Control]:
+        options = self.model.team.view.funding
+        cells = look.grid(self.theme, body, len(options), 3 if len(options) > 6 else 2)
+        return [
+            Control(
+                f"fund:{o.id}", r, "chip", o.eligible, f"{o.name} {o.reason}" if o.reason else ""
+            )
+            for o, r in zip(options, cells, strict=True)
+        ]
+
+    def _members(self, body: Rect) -> list[Control]:
+        theme = self.theme
+        left, right = split_columns(body, [1.0, 1.3], theme.px(16))
+        found = [
+            Control(f"recruit:{s}", r, "slider")
+            for s, r in zip(SEGMENTS, look.recruit_rows(theme, left), strict=True)
+        ]
+        ambition, focus, targets = look.strategy_layout(
+            theme, right, len(self.model.team.view.focus_area_options)
+        )
+        found.append(Control("ambition", ambition, "text"))
+        found += [
+            Control(f"focus:{a.id}", r, "chip")
+            for a, r in zip(self.model.team.view.focus_area_options, focus, strict=True)
+        ]
+        found += [
+            Control(f"target:{k}", r, "stepper") for k, r in zip(KPI_NAMES, targets, strict=True)
+        ]
+        return found
+
+    def _events(self, body: Rect) -> list[Control]:
+        events = [e for e in self.model.team.view.events if e.new]
+        found = []
+        for event, (_, choices) in zip(
+            events, look.event_layout(self.theme, body, events), strict=True
+        ):
+            found += [
+                Control(f"resp:{event.id}:{c.id}", r, "chip")
+                for c, r in zip(event.choices, choices, strict=True)
+            ]
+        return found
+
+    # ------------------------------------------------------------ input
+
+    def update(self, dt: float) -> None:
+        if self.model.team is not None and self.model.team.view.round != self._round:
+            self._round, self.chosen_total = self.model.team.view.round, None
+            self.chosen_total = self.total()
+
+    def _hold_total(self, values: dict[str, Any]) -> float:
+        """Fix the total before a line moves, so lowering a line frees a remainder."""
+        self.chosen_total = self.total(values)
+        return self.chosen_total
+
+    def activate(self, control: Control) -> None:
+        kind, _, key = control.id.partition(":")
+        values = self.values()
+        if kind == "section":
+            self.section = int(key)
+        elif kind == "submit":
+            self.app.submit()
+        elif kind == "fee_model":
+            self.model.edit("fees", values["fees"] | {"model": key})
+        elif kind == "revenue":
+            self._toggle_funding("revenue_lines", key, values)
+        elif kind == "fund":
+            self._toggle_funding("apply", key, values)
+        elif kind == "focus":
+            self._toggle_focus(key, values)
+        elif kind == "resp":
+            event_id, _, choice = key.partition(":")
+            self.model.edit("responses", values["responses"] | {event_id: choice})
+
+    def _toggle_funding(self, part: str, key: str, values: dict[str, Any]) -> None:
+        chosen = values[part]
+        chosen = [k for k in chosen if k != key] if key in chosen else [*chosen, key]
+        funding = {"apply": values["apply"], "revenue_lines": values["revenue_lines"]} | {
+            part: chosen
+        }
+        self.model.edit("funding", funding)
+
+    def _toggle_focus(self, key: str, values: dict[str, Any]) -> None:
+        strategy = dict(values["strategy"])
+        areas = list(strategy.get("focus_areas") or [])
+        if key in areas:
+            areas.remove(key)
+        elif len(areas) >= MAX_FOCUS:
+            self.model.say(f"At most {MAX_FOCUS} focus areas; fewer means more focus.")
+            return
+        else:
+            areas.append(key)
+        self.model.edit("strategy", strategy | {"focus_areas": areas})
+
+    def adjust(self, control: Control, step: int) -> None:
+        kind, _, key = control.id.partition(":")
+        values = self.values()
+        if kind == "total":
+            self._set_total(self.total(values) + step * money_rules.TOTAL_STEP, values)
+        elif kind == "line":
+            total = self._hold_total(values)
+            new = values["budget"].get(key, 0.0) + step * money_rules.TOTAL_STEP / 5
+            self.model.edit("budget", money_rules.set_line(values["budget"], key, new, total))
+        elif kind == "staff":
+            self._step_staff(key, step, values)
+        elif kind == "fee":
+            fees = values["fees"]
+            fees = fees | {key: max(0.0, float(fees.get(key, 0.0)) + step * FEE_STEP)}
+            self.model.edit("fees", fees)
+        elif kind == "recruit":
+            self._set_recruit(key, values["recruitment"].get(key, 0.0) + step * 0.1, values)
+        elif kind == "target":
+            self._step_target(key, step, values)
+
+    def _set_total(self, total: float, values: dict[str, Any]) -> None:
+        shrunk, total = money_rules.set_total(values["budget"], total)
+        self.chosen_total = total
+        if shrunk != values["budget"]:
+            self.model.edit("budget", shrunk)
+
+    def _step_staff(self, key: str, step: int, values: dict[str, Any]) -> None:
+        staffing = dict(values["staffing"])
+        value = float(staffing.get(key, 0)) + step * STAFF_STEPS[key]
+        value = max(0.0, min(value, STAFF_LIMITS[key]))
+        staffing[key] = int(value) if "interns" in key else round(value, 1)
+        self.model.edit("staffing", staffing)
+
+    def _set_recruit(self, segment: str, value: float, values: dict[str, Any]) -> None:
+        value = round(max(0.0, min(value, 1.0)), 2)
+        self.model.edit("recruitment", values["recruitment"] | {segment: value})
+
+    def _step_target(self, kpi: str, step: int, values: dict[str, Any]) -> None:
+        view = self.model.team.view
+        strategy = dict(values["strategy"])
+        targets = dict(strategy.get("targets") or {})
+        unit = max(view.yardstick.get(kpi, 10.0) / 10, 0.1)
+        targets[kpi] = round(max(0.0, float(targets.get(kpi, 0.0)) + step * unit), 2)
+        self.model.edit("strategy", strategy | {"targets": targets})
+
+    def slide(self, control: Control, fraction: float) -> None:
+        kind, _, key = control.id.partition(":")
+        values = self.values()
+        if kind == "line":
+            total = self._hold_total(values)
+            self.model.edit(
+                "budget", money_rules.set_line(values["budget"], key, fraction * total, total)
+            )
+        elif kind == "recruit":
+            self._set_recruit(key, fraction, values)
+
+    def type_text(self, control: Control, event: pygame.event.Event) -> bool:
+        if control.id != "ambition":
+            return False
+        strategy = dict(self.values()["strategy"])
+        words = str(strategy.get("ambition") or "")
+        if event.key == pygame.K_BACKSPACE:
+            words = words[:-1]
+        elif event.key in (
+            pygame.K_TAB,
+            pygame.K_RETURN,
+            pygame.K_ESCAPE,
+            pygame.K_UP,
+            pygame.K_DOWN,
+        ):
+            return False
+        elif event.unicode and event.unicode.isprintable() and len(words) < 280:
+            words += event.unicode
+        else:
+            return True
+        self.model.edit("strategy", strategy | {"ambition": words})
+        return True
+
+    # ------------------------------------------------------------ drawing
+
+    def draw(self, surface: pygame.Surface, rect: Rect) -> None:
+        if self.model.team is None:
+            return
+        look.draw(self, surface, rect)

@@ -1,5 +1,0 @@
-import sys
-
-from game.cli import main
-
-sys.exit(main())

@@ -1,0 +1,291 @@
+"""The protocol: one pydantic model per message, unions keyed on ``type``, a version.
+
+Every client message may carry ``id``, a client message id the reply echoes as
+``reply_to``; a request resent with the same id is applied once and answered
+again. The first message of a connection (``create_session``, ``join``,
+``spectate`` or ``resume``) carries the protocol version and the credentials;
+nothing secret ever travels in the URL. Server messages live in ``replies.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from game.decisions import Decisions
+from protocol.errors import BadMessage, InvalidField, UnknownType
+from protocol.phases import MissingPolicy
+
+PROTOCOL_VERSION = 1
+SUPPORTED_PROTOCOLS = frozenset({1})
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
+CODE_LENGTH = 6
+
+ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Name = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
+JoinCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=rf"(?i)^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"
+    ),
+]
+Token = Annotated[str, StringConstraints(min_length=16, max_length=128)]
+Identifier = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")
+]
+Component = Literal["impact", "sustainability", "engagement", "diversification"]
+Weights = dict[Component, Annotated[float, Field(ge=0.0, le=100.0)]]
+Seconds = Annotated[float, Field(ge=10.0, le=7200.0)]
+RoundNumber = Annotated[int, Field(ge=1, le=20)]
+DecisionField = Literal[
+    "budget", "staffing", "fees", "funding", "recruitment", "strategy", "responses"
+]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: ClientId | None = Field(None, description="Client message id; the reply echoes it.")
+
+
+class Hello(Message):
+    protocol: int = Field(description="The protocol version the client speaks.")
+
+
+class CreateSession(Hello):
+    """Create a session; the sender becomes its facilitator."""
+
+    type: Literal["create_session"] = "create_session"
+    scenario: Identifier = "grow"
+    rounds: RoundNumber | None = Field(None, description="Override the scenario's rounds.")
+    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = Field(None, description="None: random.")
+    max_teams: Annotated[int, Field(ge=1, le=20)] = 8
+    round_seconds: Seconds = 600.0
+    missing: MissingPolicy = MissingPolicy.KEEP
+    missing_strategy: Identifier = "member_first"
+    weights: Weights | None = None
+
+
+class Join(Hello):
+    """Join a session as a player of a new or an existing team."""
+
+    type: Literal["join"] = "join"
+    code: JoinCode
+    team: Name
+    name: Name
+
+
+class Spectate(Hello):
+    """Watch a session's public information (the projector)."""
+
+    type: Literal["spectate"] = "spectate"
+    code: JoinCode
+
+
+class Resume(Hello):
+    """Come back with a facilitator or player token and receive the full view."""
+
+    type: Literal["resume"] = "resume"
+    token: Token
+
+
+class GetView(Message):
+    type: Literal["get_view"] = "get_view"
+
+
+class EditDraft(Message):
+    """Change some fields of the team's shared draft; teammates see it at once."""
+
+    type: Literal["edit_draft"] = "edit_draft"
+    round: RoundNumber
+    changes: dict[DecisionField, Any]
+
+
+class Submit(Message):
+    """Submit the team's decisions (the given ones, or else the current draft)."""
+
+    type: Literal["submit"] = "submit"
+    round: RoundNumber
+    decisions: Decisions | None = None
+
+
+class Start(Message):
+    type: Literal["start"] = "start"
+
+
+class OpenRound(Message):
+    type: Literal["open_round"] = "open_round"
+    seconds: Seconds | None = Field(None, description="None: the session's default timer.")
+    practice: bool = False
+
+
+class Extend(Message):
+    type: Literal["extend"] = "extend"
+    seconds: Annotated[float, Field(ge=1.0, le=3600.0)]
+
+
+class CloseRound(Message):
+    type: Literal["close_round"] = "close_round"
+
+
+class PauseRound(Message):
+    type: Literal["pause_round"] = "pause_round"
+
+
+class ResumeRound(Message):
+    type: Literal["resume_round"] = "resume_round"
+
+
+class InjectEvent(Message):
+    type: Literal["inject_event"] = "inject_event"
+    event_id: Identifier
+
+
+class AddBot(Message):
+    type: Literal["add_bot"] = "add_bot"
+    team: Name
+    strategy: Identifier
+
+
+class ReplaceTeam(Message):
+    type: Literal["replace_team"] = "replace_team"
+    team: Name
+    strategy: Identifier
+
+
+class RemoveTeam(Message):
+    type: Literal["remove_team"] = "remove_team"
+    team: Name
+
+
+class RenamePlayer(Message):
+    type: Literal["rename_player"] = "rename_player"
+    player: Identifier
+    name: Name
+
+
+class RemovePlayer(Message):
+    type: Literal["remove_player"] = "remove_player"
+    player: Identifier
+
+
+class SetWeights(Message):
+    type: Literal["set_weights"] = "set_weights"
+    weights: Weights
+
+
+class ResetPractice(Message):
+    type: Literal["reset_practice"] = "reset_practice"
+
+
+class EndGame(Message):
+    type: Literal["end_game"] = "end_game"
+
+
+FIRST_MESSAGES = (CreateSession, Join, Spectate, Resume)
+SESSION_MESSAGES = (
+    GetView,
+    EditDraft,
+    Submit,
+    Start,
+    OpenRound,
+    Extend,
+    CloseRound,
+    PauseRound,
+    ResumeRound,
+    InjectEvent,
+    AddBot,
+    ReplaceTeam,
+    RemoveTeam,
+    RenamePlayer,
+    RemovePlayer,
+    SetWeights,
+    ResetPractice,
+    EndGame,
+)
+ClientMessage = Annotated[
+    CreateSession
+    | Join
+    | Spectate
+    | Resume
+    | GetView
+    | EditDraft
+    | Submit
+    | Start
+    | OpenRound
+    | Extend
+    | CloseRound
+    | PauseRound
+    | ResumeRound
+    | InjectEvent
+    | AddBot
+    | ReplaceTeam
+    | RemoveTeam
+    | RenamePlayer
+    | RemovePlayer
+    | SetWeights
+    | ResetPractice
+    | EndGame,
+    Field(discriminator="type"),
+]
+CLIENT_TYPES = frozenset(
+    cls.model_fields["type"].default for cls in FIRST_MESSAGES + SESSION_MESSAGES
+)
+_client_adapter: TypeAdapter[Any] = TypeAdapter(ClientMessage)
+
+
+def _details(error: ValidationError) -> list[tuple[str, str]]:
+    return [
+        (".".join(str(p) for p in e["loc"][1:]) or "message", e["msg"]) for e in error.errors()
+    ][:20]
+
+
+def raw_id(data: Any) -> str | None:
+    """Return the client message id of a raw message, if it carries a usable one."""
+    if isinstance(data, dict) and isinstance(data.get("id"), str) and 0 < len(data["id"]) <= 64:
+        return data["id"]
+    return None
+
+
+def parse_client_message(text: str | bytes) -> Any:
+    """Parse one client message; raise BadMessage, UnknownType or InvalidField."""
+    if not isinstance(text, str):
+        raise BadMessage("messages are JSON text frames")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise BadMessage("not valid JSON") from None
+    return parse_client_data(data)
+
+
+def parse_client_data(data: Any) -> Any:
+    """Validate already decoded JSON as a client message."""
+    if not isinstance(data, dict):
+        raise BadMessage("a message is a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in CLIENT_TYPES:
+        raise UnknownType(f"unknown message type {str(kind)[:40]!r}", [("type", "unknown")])
+    try:
+        return _client_adapter.validate_python(data)
+    except ValidationError as error:
+        raise InvalidField(f"invalid {kind} message", _details(error)) from None
+    except (RecursionError, ValueError, TypeError):
+        raise InvalidField(f"invalid {kind} message") from None
+
+
+def messages_schema() -> dict[str, Any]:
+    """Return the JSON Schema of every client and server message."""
+    from protocol.replies import ServerMessage
+
+    return {
+        "protocol": PROTOCOL_VERSION,
+        "client": _client_adapter.json_schema(),
+        "server": TypeAdapter(ServerMessage).json_schema(),
+    }

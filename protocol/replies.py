@@ -1,0 +1,229 @@
+"""Server-to-client messages: replies to requests, and views pushed on every change.
+
+A reply carries ``reply_to``, the client message id of the request it answers.
+Views (``team_state``, ``public_state``, ``facilitator_state``) are built by the
+pure functions of ``views.py`` just before sending; a team's state never reaches
+another team.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from game.decisions import Decisions
+from game.report import RoundReport
+from game.view import TeamView
+from protocol.phases import MissingPolicy, Phase, Role
+
+
+class Reply(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reply_to: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    problem: str
+
+
+class Error(Reply):
+    """A refused request; the session state is unchanged."""
+
+    type: Literal["error"] = "error"
+    code: str = Field(description="Stable error code, see docs/protocol.md.")
+    message: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class Welcome(Reply):
+    """The answer to a first message: who the connection is, and (once) its secret token."""
+
+    type: Literal["welcome"] = "welcome"
+    protocol: int
+    role: Role
+    session: str
+    code: str
+    team: str | None = None
+    player: str | None = None
+    token: str | None = Field(None, description="Sent once, on create or join; keep it secret.")
+
+
+class Ack(Reply):
+    """The request was accepted and is in the event log (``seq``)."""
+
+    type: Literal["ack"] = "ack"
+    seq: int
+
+
+class Timer(BaseModel):
+    phase: Phase
+    round: int = Field(description="The current round; 0 before the first one opens.")
+    rounds: int
+    practice: bool
+    deadline: float | None = Field(None, description="Server clock (Unix seconds).")
+    remaining: float | None = Field(None, description="Seconds left, frozen while paused.")
+    waiting: list[str] = Field(
+        default_factory=list, description="Active teams the open round still waits for."
+    )
+
+
+class PlayerInfo(BaseModel):
+    id: str
+    name: str
+    connected: bool
+
+
+class Submission(BaseModel):
+    round: int
+    by: str
+    decisions: Decisions
+
+
+class NewspaperRow(BaseModel):
+    team: str
+    members: list[str] = Field(description="Display names of the team's players.")
+    computer: bool
+    budget: float = Field(description="The cluster's spending this round (EUR).")
+    financing_mix: dict[str, float]
+    stage: str
+    score: float
+    rank: int
+
+
+class Newspaper(BaseModel):
+    round: int
+    practice: bool
+    rows: list[NewspaperRow]
+
+
+class LeaderboardRow(BaseModel):
+    rank: int
+    team: str
+    score: float
+
+
+class TeamState(Reply):
+    """One team's private view: its cluster, shared draft, submission and reports."""
+
+    type: Literal["team_state"] = "team_state"
+    timer: Timer
+    team: str
+    players: list[PlayerInfo]
+    computer: str | None = Field(None, description="The strategy, when computer-run.")
+    removed: bool
+    view: TeamView
+    draft: Decisions
+    draft_version: int
+    problems: list[ErrorDetail]
+    submission: Submission | None
+    reports: list[RoundReport] | None = Field(None, description="Every report; in full views.")
+
+
+class DraftChanged(BaseModel):
+    """A teammate edited the shared draft."""
+
+    type: Literal["draft"] = "draft"
+    round: int
+    draft: Decisions
+    version: int
+    edited_by: str
+    problems: list[ErrorDetail]
+
+
+class Submitted(BaseModel):
+    """The team's submission for the round was recorded (it replaces any earlier one)."""
+
+    type: Literal["submitted"] = "submitted"
+    submission: Submission
+
+
+class TimerChanged(BaseModel):
+    type: Literal["timer"] = "timer"
+    timer: Timer
+
+
+class PublicState(Reply):
+    """What the projector may show: timer, leaderboard, the public newspapers."""
+
+    type: Literal["public_state"] = "public_state"
+    timer: Timer
+    teams: list[str]
+    leaderboard: list[LeaderboardRow]
+    newspaper: Newspaper | None = Field(None, description="The latest round's newspaper.")
+    history: list[Newspaper] | None = Field(None, description="Every newspaper; in full views.")
+
+
+class TeamStatus(BaseModel):
+    team: str
+    seat: int
+    computer: str | None
+    removed: bool
+    players: list[PlayerInfo]
+    submitted: bool
+    submitted_by: str | None
+    draft_version: int
+    score: float
+    cash: float
+    members: int
+    stage: str
+    last_report: RoundReport | None
+
+
+class SessionConfig(BaseModel):
+    scenario: str
+    rounds: int
+    seed: int
+    max_teams: int
+    round_seconds: float
+    missing: MissingPolicy
+    missing_strategy: str
+    weights: dict[str, float]
+
+
+class FacilitatorState(Reply):
+    """Everything: configuration, who is connected, who has submitted, every team's figures."""
+
+    type: Literal["facilitator_state"] = "facilitator_state"
+    session: str
+    code: str
+    config: SessionConfig
+    timer: Timer
+    teams: list[TeamStatus]
+    spectators: int
+    facilitator_connections: int
+    pending_events: list[str]
+    round_events: list[str]
+    event_deck: list[str]
+    leaderboard: list[LeaderboardRow]
+    state_hashes: list[str] = Field(description="Hash of every team's state after each resolution.")
+
+
+class Removed(BaseModel):
+    """This player was removed by the facilitator; the connection closes."""
+
+    type: Literal["removed"] = "removed"
+    reason: str
+
+
+ServerMessage = Annotated[
+    Error
+    | Welcome
+    | Ack
+    | TeamState
+    | DraftChanged
+    | Submitted
+    | TimerChanged
+    | PublicState
+    | FacilitatorState
+    | Removed,
+    Field(discriminator="type"),
+]
+_server_adapter: TypeAdapter[Any] = TypeAdapter(ServerMessage)
+
+
+def parse_server_message(text: str | bytes) -> Any:
+    """Parse a server message (used by the client library and the tests)."""
+    return _server_adapter.validate_json(text)
