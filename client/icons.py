@@ -9,23 +9,10 @@ from __future__ import annotations
 import pygame
 
 from client import theme as t
+from game.vocabulary import SEGMENT_LABELS, SEGMENT_SHORT
 
-SEGMENT_NAMES = {
-    "large_industry": "Large companies",
-    "sme": "SMEs",
-    "academia": "Knowledge institutions",
-    "government": "Public sector",
-    "startup": "Startups",
-    "capital": "Capital",
-}
-SHORT_NAMES = {
-    "large_industry": "Large",
-    "sme": "SMEs",
-    "academia": "Knowledge",
-    "government": "Public",
-    "startup": "Startups",
-    "capital": "Capital",
-}
+SEGMENT_NAMES = SEGMENT_LABELS
+SHORT_NAMES = SEGMENT_SHORT
 
 
 def _factory(surface: pygame.Surface, r: pygame.Rect, color: t.Color) -> None:

@@ -46,12 +46,6 @@ COST_COLORS = {
     "projects": "#b59a5b",
     "other": "#c3c9d1",
 }
-SHORT_KPI_NAMES = {
-    "member_revenue": "member revenue (M EUR/yr)",
-    "exports": "exports (M EUR/yr)",
-    "capital_raised": "capital raised (M EUR)",
-    "public_funds": "public funds (M EUR)",
-}
 COMPONENT_COLORS = {
     "impact": "#3569a8",
     "sustainability": "#3f9a6b",
@@ -228,7 +222,7 @@ def roadmap_chart(lines: Sequence[RoadmapLine], rounds: int) -> bytes:
             if line.target:
                 path = [line.target * y / rounds for y in range(0, rounds + 1)]
                 axes.plot(range(0, rounds + 1), path, color=MUTED, linestyle="--", linewidth=1)
-            name = SHORT_KPI_NAMES.get(line.kpi, kpi_name(line.kpi))
+            name = kpi_name(line.kpi)
             axes.set_title(name, fontsize=8, fontweight="normal")
             axes.set_xlim(0, rounds)
             top = max([*line.achieved, line.target or 0.0, 0.0])

@@ -1,43 +1,23 @@
-"""Readable names for the vocabulary's ids, as the report's charts and tables print them."""
+"""Readable names for the vocabulary's ids, as the report's charts and tables print them.
+
+The names themselves live in ``game.vocabulary``; the report writes them in
+running text, so they are lower-cased here (``in_sentence``).
+"""
 
 from __future__ import annotations
 
-from game.news import PLURAL
-from game.vocabulary import Kpi, Segment, ServiceLine
+from game.vocabulary import (
+    COMPONENT_LABELS,
+    COST_LABELS,
+    SEGMENT_NOUNS,
+    in_sentence,
+    kpi_label,
+    label,
+)
 
-SEGMENT_NAMES: dict[str, str] = {s.value: PLURAL[s][1] for s in Segment}
-SERVICE_NAMES: dict[str, str] = {
-    ServiceLine.MATCHMAKING_EVENTS: "matchmaking and events",
-    ServiceLine.TRAINING_TALENT: "training and talent",
-    ServiceLine.COLLABORATIVE_RD: "collaborative R&D",
-    ServiceLine.INTERNATIONALISATION: "internationalisation",
-    ServiceLine.STARTUP_PROGRAMS: "startup programs",
-    ServiceLine.ACCESS_TO_CAPITAL: "access to capital",
-    ServiceLine.MARKET_INTELLIGENCE: "market intelligence",
-    ServiceLine.POLICY_LOBBYING: "policy and lobbying",
-    ServiceLine.MEMBER_RELATIONS: "member relations",
-}
-KPI_NAMES: dict[str, str] = {
-    Kpi.JOBS: "jobs",
-    Kpi.NEW_COMPANIES: "new companies",
-    Kpi.STARTUPS: "startups",
-    Kpi.MEMBER_REVENUE: "member revenue (M EUR a year)",
-    Kpi.EXPORTS: "exports (M EUR a year)",
-    Kpi.CAPITAL_RAISED: "capital raised (M EUR)",
-    Kpi.PUBLIC_FUNDS: "public funds mobilised (M EUR)",
-}
-COMPONENT_NAMES: dict[str, str] = {
-    "impact": "value impact",
-    "sustainability": "financial sustainability",
-    "engagement": "member engagement",
-    "diversification": "diversification",
-}
-COST_NAMES: dict[str, str] = {
-    "staff": "staff",
-    "operations": "operations and services",
-    "projects": "projects",
-    "other": "other",
-}
+SEGMENT_NAMES: dict[str, str] = {str(s): many for s, (_, many) in SEGMENT_NOUNS.items()}
+COMPONENT_NAMES: dict[str, str] = {k: in_sentence(v) for k, v in COMPONENT_LABELS.items()}
+COST_NAMES: dict[str, str] = {k: in_sentence(v) for k, v in COST_LABELS.items()}
 
 
 def segment_name(segment: str) -> str:
@@ -45,11 +25,11 @@ def segment_name(segment: str) -> str:
 
 
 def service_name(line: str) -> str:
-    return SERVICE_NAMES.get(line, line.replace("_", " "))
+    return in_sentence(label("services", line))
 
 
 def kpi_name(kpi: str) -> str:
-    return KPI_NAMES.get(kpi, kpi.replace("_", " "))
+    return in_sentence(kpi_label(kpi))
 
 
 def euros(amount: float) -> str:

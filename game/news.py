@@ -15,21 +15,14 @@ from game.report import FundingReport, MemberReport, NewsItem, RoundReport, Scor
 from game.scenario import EventCard, Scenario
 from game.scoring import game_score
 from game.state import ClusterState
-from game.vocabulary import SEGMENTS, Family, Kpi, Segment, Stage, Stress
+from game.vocabulary import SEGMENT_NOUNS, SEGMENTS, Family, Kpi, Segment, Stage, Stress
 
 if TYPE_CHECKING:
     from game.year import Year
 
 MAX_ITEMS = 8
 MIN_ITEMS = 3
-PLURAL = {
-    Segment.LARGE_INDUSTRY: ("large company", "large companies"),
-    Segment.SME: ("SME", "SMEs"),
-    Segment.ACADEMIA: ("university or institute", "universities and institutes"),
-    Segment.GOVERNMENT: ("public body", "public bodies"),
-    Segment.STARTUP: ("startup", "startups"),
-    Segment.CAPITAL: ("investor", "investors"),
-}
+PLURAL = SEGMENT_NOUNS
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from game.economy import Economy
+from game.metadata import meta
 from game.vocabulary import (
     Family,
     FeeModel,
@@ -42,11 +43,30 @@ class Strict(BaseModel):
 class FeeSchedule(Strict):
     """A membership fee policy; levels are EUR per member per year."""
 
-    model: FeeModel = Field(description="none, flat, tiered by size, or share_program.")
-    flat: Euros = Field(0.0, description="Flat yearly fee for every member.")
-    small: Euros = Field(0.0, description="Tiered fee for small members.")
-    medium: Euros = Field(0.0, description="Tiered fee for medium members.")
-    large: Euros = Field(0.0, description="Tiered fee for large members.")
+    model: FeeModel = Field(
+        description="none, flat, tiered by size, or share_program.",
+        json_schema_extra=meta("Fee model", keys="fee_models"),
+    )
+    flat: Euros = Field(
+        0.0,
+        description="Flat yearly fee for every member.",
+        json_schema_extra=meta("Fee per member", unit="EUR a year", step=50.0),
+    )
+    small: Euros = Field(
+        0.0,
+        description="Tiered fee for small members.",
+        json_schema_extra=meta("Small members", unit="EUR a year", step=50.0),
+    )
+    medium: Euros = Field(
+        0.0,
+        description="Tiered fee for medium members.",
+        json_schema_extra=meta("Medium members", unit="EUR a year", step=50.0),
+    )
+    large: Euros = Field(
+        0.0,
+        description="Tiered fee for large members.",
+        json_schema_extra=meta("Large members", unit="EUR a year", step=50.0),
+    )
 
 
 class FundingEntry(Strict):

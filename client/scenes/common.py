@@ -8,39 +8,13 @@ from client import theme as t
 from client.icons import SEGMENT_NAMES, segment_icon
 from client.theme import Color, Theme
 from client.widgets import Rect, card, paragraph, text
+from game.vocabulary import COST_LABELS, FAMILY_LABELS, KPIS, SERVICE_LABELS, kpi_label
 
-KPI_NAMES = {
-    "jobs": "Jobs created",
-    "new_companies": "New companies",
-    "startups": "Startups",
-    "member_revenue": "Member revenue (M€)",
-    "exports": "Exports (M€)",
-    "capital_raised": "Capital raised (M€)",
-    "public_funds": "Public funds (M€)",
-}
-SERVICE_NAMES = {
-    "matchmaking_events": "Matchmaking & events",
-    "training_talent": "Training & talent",
-    "collaborative_rd": "Collaborative R&D",
-    "internationalisation": "Internationalisation",
-    "startup_programs": "Startup programs",
-    "access_to_capital": "Access to capital",
-    "market_intelligence": "Market intelligence",
-    "policy_lobbying": "Policy & lobbying",
-    "member_relations": "Member relations",
-}
-FAMILY_NAMES = {"public": "Public", "private": "Private", "project": "Project"}
-COST_NAMES = {
-    "staff": "Staff",
-    "operations": "Operations",
-    "projects": "Projects",
-    "other": "Other",
-}
+KPI_NAMES = {kpi: kpi_label(kpi) for kpi in KPIS}
+SERVICE_NAMES = SERVICE_LABELS
+FAMILY_NAMES = FAMILY_LABELS
+COST_NAMES = COST_LABELS
 SEGMENTS = tuple(SEGMENT_NAMES)
-
-
-def label_of(key: str, names: dict[str, str]) -> str:
-    return names.get(key, key.replace("_", " ").capitalize())
 
 
 def tile(

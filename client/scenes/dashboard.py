@@ -198,7 +198,8 @@ class DashboardScene(Scene):
             value = report.kpis.get(kpi, 0.0) if report else 0.0
             target = targets.get(kpi) or view.yardstick.get(kpi, 0.0)
             label_w = round(row.width * 0.34)
-            text(surface, theme, name, (row.x, row.centery), 13, t.TEXT, anchor="midleft")
+            shown = theme.fit(name, label_w - theme.px(6), 13)
+            text(surface, theme, shown, (row.x, row.centery), 13, t.TEXT, anchor="midleft")
             track = Rect(
                 row.x + label_w, row.centery - theme.px(6), round(row.width * 0.42), theme.px(12)
             )
