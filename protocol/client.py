@@ -60,6 +60,7 @@ class Client:
         self.open_timeout = open_timeout
         self.token: str | None = None
         self.welcome: dict[str, Any] = {}
+        self.labels: dict[str, Any] | None = None  # display names and decision field metadata
         self.team_state: dict[str, Any] | None = None
         self.public_state: dict[str, Any] | None = None
         self.facilitator_state: dict[str, Any] | None = None
@@ -186,6 +187,8 @@ class Client:
             self.team_state["submission"] = message["submission"]
         if kind == "welcome":
             self.welcome = message
+        if kind == "labels":
+            self.labels = message
         if kind == "removed":
             self.removed = True
         self._answer(message)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
-from game.decisions import Decisions
+from game.decisions import Decisions, top_fields
 from protocol.errors import BadMessage, InvalidField, UnknownType
 from protocol.phases import MissingPolicy
 
@@ -44,9 +44,7 @@ Component = Literal["impact", "sustainability", "engagement", "diversification"]
 Weights = dict[Component, Annotated[float, Field(ge=0.0, le=100.0)]]
 Seconds = Annotated[float, Field(ge=10.0, le=7200.0)]
 RoundNumber = Annotated[int, Field(ge=1, le=20)]
-DecisionField = Literal[
-    "budget", "staffing", "fees", "funding", "recruitment", "strategy", "responses"
-]
+DecisionField = Literal[top_fields()]  # type: ignore[valid-type]  # the model's own fields
 
 
 class Message(BaseModel):
@@ -281,11 +279,12 @@ def parse_client_data(data: Any) -> Any:
 
 
 def messages_schema() -> dict[str, Any]:
-    """Return the JSON Schema of every client and server message."""
-    from protocol.replies import ServerMessage
+    """Return the JSON Schema of every client and server message, and the ``labels`` sent."""
+    from protocol.replies import ServerMessage, labels_reply
 
     return {
         "protocol": PROTOCOL_VERSION,
         "client": _client_adapter.json_schema(),
         "server": TypeAdapter(ServerMessage).json_schema(),
+        "labels": labels_reply().model_dump(mode="json"),
     }

@@ -12,9 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from game.decisions import Decisions
+from game.decisions import Decisions, decision_fields
+from game.metadata import FieldSpec
 from game.report import RoundReport
 from game.view import TeamView
+from game.vocabulary import vocabulary
 from protocol.phases import MissingPolicy, Phase, Role
 
 
@@ -49,6 +51,26 @@ class Welcome(Reply):
     team: str | None = None
     player: str | None = None
     token: str | None = Field(None, description="Sent once, on create or join; keep it secret.")
+
+
+class Labels(Reply):
+    """Display names and every decision field's metadata, sent once per connection.
+
+    A client builds its decision controls from ``fields`` (label, unit, step,
+    bounds, section) and names every id it shows from ``vocabulary`` (segments,
+    services, KPIs, fee models, cost lines, ...), so none of it is written twice.
+    """
+
+    type: Literal["labels"] = "labels"
+    vocabulary: dict[str, dict[str, str]] = Field(
+        description="Display name per id, per kind of id (segments, services, kpis, ...)."
+    )
+    fields: list[FieldSpec] = Field(description="Every decision field, groups first.")
+
+
+def labels_reply() -> Labels:
+    """Return the ``labels`` message: the vocabulary and the decision fields' metadata."""
+    return Labels(vocabulary=vocabulary(), fields=decision_fields())
 
 
 class Ack(Reply):
@@ -211,6 +233,7 @@ class Removed(BaseModel):
 ServerMessage = Annotated[
     Error
     | Welcome
+    | Labels
     | Ack
     | TeamState
     | DraftChanged

@@ -17,6 +17,7 @@ from game.view import team_view
 from protocol.replies import (
     ErrorDetail,
     FacilitatorState,
+    Labels,
     LeaderboardRow,
     Newspaper,
     NewspaperRow,
@@ -27,11 +28,21 @@ from protocol.replies import (
     TeamState,
     TeamStatus,
     Timer,
+    labels_reply,
 )
 from server.teams import Team, unpack
 
 if TYPE_CHECKING:
     from server.session import Session
+
+
+def labels_message() -> Labels:
+    """Return the ``labels`` message: send it once per connection, right after ``welcome``.
+
+    It depends on nothing of the session (the vocabulary and the decisions model's
+    field metadata), so every role may receive it.
+    """
+    return labels_reply()
 
 
 def timer(session: Session, now: float) -> Timer:
