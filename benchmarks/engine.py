@@ -39,7 +39,7 @@ import numpy as np  # noqa: E402
 
 from game.decisions import Decisions  # noqa: E402
 from game.events import events_for_round, open_round  # noqa: E402
-from game.match import bot_generator  # noqa: E402
+from game.round import bot_generator  # noqa: E402
 from game.report import RoundReport  # noqa: E402
 from game.resolve import resolve_round  # noqa: E402
 from game.scenario import Scenario, load_scenario  # noqa: E402

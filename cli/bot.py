@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from game.match import bot_generator, with_rounds
+from game.match import with_rounds
+from game.round import bot_generator
 from game.scenario import Scenario, load_scenario
 from game.strategies import strategy
 from game.view import TeamView

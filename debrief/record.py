@@ -1,9 +1,9 @@
 """A session's record: every team's decisions and round reports, up to the last resolved round.
 
-Two sources give the same record. ``load_session`` reads the server's SQLite
-event log without writing to it and replays the log through the session core,
-taking down the decisions each team played at every resolution (a submission, a
-computer-run strategy, or the missing-submission policy). ``record_from_match``
+Two sources give the same record. ``load_session`` reads the round records the
+server's SQLite event log keeps (opened read-only): at every resolution, the
+decisions each team played (a submission, a computer-run strategy, or the
+missing-submission policy), why, and its report; nothing is simulated again. ``record_from_match``
 takes the teams of a headless ``game.match.play_match`` game. A session still
 in progress gives a record up to its last resolved round. Teams the facilitator
 removed are left out, as they are of the leaderboard.
@@ -11,7 +11,6 @@ removed are left out, as they are of the leaderboard.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,16 +21,15 @@ from urllib.parse import quote
 from game.decisions import Decisions
 from game.match import TeamRecord
 from game.report import RoundReport
-from game.rules import check_decisions
-from game.scenario import Scenario
-from game.scoring import normalise_weights
+from game.scenario import Scenario, ScenarioError
+from game.scoring import game_score, normalise_weights
 from protocol.errors import ProtocolError
+from protocol.messages import parse_client_data
+from server import snapshot
 from server.replay import record_command
-from server.rounds import decisions_for
-from server.session import Session
-from server.store import StoredSession
-from server.teams import Team
-from server.views import leaderboard
+from server.session import Session, scenario_for
+from server.snapshot import take
+from server.store import StoredSession, last_round, read_session, round_rows
 
 RECORD_FORMAT = "clusterboard-record"
 RECORD_VERSION = 1
@@ -199,134 +197,147 @@ def record_from_match(
 # ---------------------------------------------------------------- from the server's event log
 
 
-def read_stored(db: str | Path, code: str) -> StoredSession:
-    """Read one session's log by its join code, opening the database read-only."""
-    path = Path(db)
-    if not path.is_file():
-        raise RecordError(f"{db}: no such database file")
-    code = code.strip().upper()
+def load_session(db: str | Path, code: str) -> SessionRecord:
+    """Return the record of the session with this join code in the server's database.
+
+    Read from the round records the server wrote at every resolution: nothing is
+    simulated again, so a session keeps its debrief whatever the engine does next.
+    A session logged before round records existed is replayed once, as it was played.
+    """
+    connection = _open_read_only(db)
     try:
-        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise RecordError(f"{db}: cannot be opened ({error})") from None
-    try:
-        rows = connection.execute(
-            "SELECT id, code FROM sessions WHERE code = ? ORDER BY created DESC, id", (code,)
-        ).fetchall()
-        if not rows:
-            known = [c for (c,) in connection.execute("SELECT code FROM sessions ORDER BY created")]
-            hint = f" (sessions in it: {', '.join(known[-10:])})" if known else " (it has none)"
-            raise RecordError(f"no session with code {code!r} in {db}{hint}")
-        session_id = rows[0][0]
-        events = connection.execute(
-            "SELECT command FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
-        ).fetchall()
-        hashes = connection.execute(
-            "SELECT resolution, hash FROM hashes WHERE session_id = ?", (session_id,)
-        ).fetchall()
+        session_id, code, phase = _find_session(connection, db, code)
+        rows = round_rows(connection, session_id)
+        latest = last_round(connection, session_id)
+        stored = read_session(connection, session_id, code, from_snapshot=False)
     except sqlite3.DatabaseError as error:
         raise RecordError(f"{db}: not a Cluster Board database ({error})") from None
     finally:
         connection.close()
-    return StoredSession(session_id, code, [json.loads(text) for (text,) in events], dict(hashes))
+    config = _creation(stored, code)
+    if any(r["message"]["type"] == "resolve" for r in stored.records) and not rows:
+        return _legacy_record(stored, config, phase)
+    roster = snapshot.unpack(latest.snapshot) if latest is not None else None
+    played = [row.played for row in rows]
+    return _record(config, phase, played, roster)
 
 
-def load_session(db: str | Path, code: str) -> SessionRecord:
-    """Return the record of the session with this join code in the server's database."""
-    stored = read_stored(db, code)
-    session, played = replay_with_decisions(stored)
-    return record_from_session(session, played)
+def _open_read_only(db: str | Path) -> sqlite3.Connection:
+    path = Path(db)
+    if not path.is_file():
+        raise RecordError(f"{db}: no such database file")
+    try:
+        return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise RecordError(f"{db}: cannot be opened ({error})") from None
 
 
-def replay_with_decisions(stored: StoredSession) -> tuple[Session, dict[str, list[Decisions]]]:
-    """Rebuild the session from its log and return, per team key, the decisions it played."""
+def _find_session(
+    connection: sqlite3.Connection, db: str | Path, code: str
+) -> tuple[str, str, str]:
+    code = code.strip().upper()
+    rows = connection.execute(
+        "SELECT id, code, phase FROM sessions WHERE code = ? ORDER BY created DESC, id", (code,)
+    ).fetchall()
+    if not rows:
+        known = [c for (c,) in connection.execute("SELECT code FROM sessions ORDER BY created")]
+        hint = f" (sessions in it: {', '.join(known[-10:])})" if known else " (it has none)"
+        raise RecordError(f"no session with code {code!r} in {db}{hint}")
+    return rows[0]
+
+
+@dataclass(frozen=True)
+class _Creation:
+    session: str
+    code: str
+    seed: int
+    scenario: Scenario
+    weights: dict[str, float]
+
+
+def _creation(stored: StoredSession, code: str) -> _Creation:
     if not stored.records:
-        raise RecordError(f"session {stored.code or stored.id}: its log is empty")
+        raise RecordError(f"session {code}: its log is empty")
+    first = stored.records[0]
+    try:
+        message = parse_client_data(first["message"])
+        scenario = scenario_for(message.scenario, message.rounds)
+    except (ProtocolError, ScenarioError, KeyError, ValueError) as error:
+        raise RecordError(f"session {code}: its scenario cannot be loaded ({error})") from None
+    weights = normalise_weights(message.weights or dict(scenario.scoring.weights))
+    return _Creation(first["session"], code, first["seed"], scenario, weights)
+
+
+def _legacy_record(stored: StoredSession, config: _Creation, phase: str) -> SessionRecord:
+    """Replay a session logged before round records existed, taking each round's record."""
     try:
         session = Session(stored.records[0])
     except ProtocolError as error:
-        raise RecordError(f"session {stored.code}: cannot be rebuilt ({error.message})") from None
+        raise RecordError(f"session {config.code}: cannot be rebuilt ({error.message})") from None
     session.replaying = True
-    played: dict[str, list[Decisions]] = {}
+    played = []
     for record in stored.records[1:]:
-        command = record_command(record)
-        kind = command.message.type
-        about_to_play = _about_to_play(session) if kind == "resolve" else {}
-        step = session.handle(command)
+        step = session.handle(record_command(record))
         if step.error is not None:
-            where = f"session {stored.code}, seq {record['seq']}"
+            where = f"session {config.code}, seq {record['seq']}"
             raise RecordError(f"{where}: the log does not replay ({step.error.message})")
         resolved = step.resolved
         if resolved is not None and resolved.hash != stored.hashes.get(
             resolved.resolution, resolved.hash
         ):
             raise RecordError(
-                f"session {stored.code}: round {resolved.round} replays to a different state "
-                "(was it played with another version of the game?)"
+                f"session {config.code}: round {resolved.round} replays to a different state "
+                "(it was logged before round records were kept, by another version of the game)"
             )
-        for key, decisions in about_to_play.items():
-            played.setdefault(key, []).append(decisions)
-        if kind == "reset_practice":
-            played.clear()
+        if step.round_record is not None:
+            played.append(step.round_record.to_json())
     session.replaying = False
-    return session, played
+    return _record(config, phase, played, take(session))
 
 
-def _about_to_play(session: Session) -> dict[str, Decisions]:
-    """Return the decisions each team will play in the resolution that follows.
-
-    The same choice ``server.rounds`` makes: the submission, the strategy or the
-    missing-submission policy, and carrying on when the rules now refuse them.
-    """
-    config, scenario = session.config, session.scenario
-    chosen = {}
-    for key, team in session.teams.items():
-        if not team.active or team.open_state is None:
+def _record(
+    config: _Creation,
+    phase: str,
+    played: list[dict[str, Any]],
+    roster: dict[str, Any] | None,
+) -> SessionRecord:
+    """Build the record from every resolution's round record and the last snapshot."""
+    practice = bool(played) and played[-1]["practice"]
+    shown = played[-1:] if practice else [p for p in played if not p["practice"]]
+    weights = dict(roster["weights"]) if roster else dict(config.weights)
+    rounds: dict[str, list[RoundEntry]] = {}
+    for resolution in shown:
+        for team in resolution["teams"]:
+            entry = RoundEntry(
+                round=resolution["round"],
+                decisions=Decisions.model_validate(team["decisions"]),
+                report=RoundReport.model_validate(team["report"]),
+            )
+            rounds.setdefault(team["key"], []).append(entry)
+    teams, scores = [], {}
+    for team in sorted((roster or {}).get("teams", []), key=lambda t: t["seat"]):
+        if team["removed"]:
             continue
-        decisions = decisions_for(
-            team, scenario, session.seed, config.missing, config.missing_strategy
+        key = " ".join(team["name"].split()).casefold()
+        names = tuple(
+            p["name"]
+            for p in roster["players"]
+            if p["team"] == key and not p["removed"]  # type: ignore[index]
         )
-        if check_decisions(decisions, team.open_state, scenario):
-            decisions = Decisions()
-        chosen[key] = decisions
-    return chosen
-
-
-def record_from_session(session: Session, played: dict[str, list[Decisions]]) -> SessionRecord:
-    """Return the record of a rebuilt session, given the decisions each team played."""
-    teams = [t for t in sorted(session.teams.values(), key=lambda t: t.seat) if t.active]
+        entry_rounds = tuple(rounds.get(key, []))
+        teams.append(TeamEntry(team["name"], team["seat"], team["computer"], names, entry_rounds))
+        scores[team["name"]] = game_score(team["state"]["state"]["scores"], weights)
+    ranked = sorted(teams, key=lambda t: (-scores[t.name], t.seat))
+    board = tuple(Standing(rank, t.name, scores[t.name]) for rank, t in enumerate(ranked, 1))
     return SessionRecord(
         source="session",
-        session=session.id,
-        code=session.code,
-        scenario=session.scenario,
-        seed=session.seed,
-        weights=dict(session.weights),
-        phase=str(session.phase),
-        practice=session.practice,
-        teams=tuple(_team_entry(session, team, played.get(team.key, [])) for team in teams),
-        leaderboard=tuple(Standing(r.rank, r.team, r.score) for r in leaderboard(session)),
+        session=config.session,
+        code=config.code,
+        scenario=config.scenario,
+        seed=config.seed,
+        weights=weights,
+        phase=phase,
+        practice=practice,
+        teams=tuple(teams),
+        leaderboard=board,
     )
-
-
-def _reports(team: Team) -> list[RoundReport]:
-    """Return the team's reports through its accessor when it keeps them packed."""
-    read = getattr(team, "all_reports", None)
-    return list(read()) if callable(read) else list(team.reports)
-
-
-def _team_entry(session: Session, team: Team, decisions: list[Decisions]) -> TeamEntry:
-    reports = _reports(team)
-    if len(decisions) != len(reports):
-        raise RecordError(
-            f"session {session.code}: team {team.name} has {len(reports)} reports "
-            f"but {len(decisions)} recorded decisions"
-        )
-    rounds = tuple(
-        RoundEntry(report.round, chosen, report)
-        for chosen, report in zip(decisions, reports, strict=True)
-    )
-    players = tuple(
-        session.players[pid].name for pid in team.players if not session.players[pid].removed
-    )
-    return TeamEntry(team.name, team.seat, team.computer, players, rounds)

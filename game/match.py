@@ -1,8 +1,8 @@
 """A headless game: several teams in parallel worlds, decided by strategies or scripts.
 
-The same loop the server's session runs, without networking: for each round,
-the cards fall for everyone, each board sees its own view and decides, and each
-cluster resolves on its own copy of the common random numbers.
+The round itself is ``game.round``'s, the same one the server's session plays:
+for each round the cards fall for everyone, each board decides from its own view,
+and every cluster resolves on its own copy of the common random numbers.
 """
 
 from __future__ import annotations
@@ -12,22 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
 from game.decisions import Decisions
 from game.errors import GameError, IllegalDecision
-from game.events import events_for_round, open_round
 from game.report import RoundReport
-from game.resolve import resolve_round
+from game.round import Outcome, Turn, open_all, resolve_all, round_cards
+from game.rules import check_decisions
 from game.scenario import Scenario
 from game.scoring import game_score, normalise_weights
 from game.setup import initial_state
-from game.state import ClusterState, state_hash
-from game.strategies import strategy
-from game.view import team_view
-
-BOT_STREAM = 3
+from game.state import state_hash
 
 
 class DecisionsFileError(GameError):
@@ -44,13 +39,6 @@ def with_rounds(scenario: Scenario, rounds: int | None) -> Scenario:
     return scenario.model_copy(update={"scenario": info})
 
 
-def bot_generator(seed: int, seat: int, round_no: int) -> np.random.Generator:
-    """Return the generator a computer-run seat uses in one round."""
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence([seed, BOT_STREAM, seat, round_no]))
-    )
-
-
 @dataclass
 class Seat:
     """One team: a name and either a strategy or scripted decisions per round."""
@@ -59,10 +47,10 @@ class Seat:
     strategy: str | None = None
     script: dict[int, Decisions] = field(default_factory=dict)
 
-    def decide(self, view: Any, scenario: Scenario, rng: np.random.Generator) -> Decisions:
+    def turn(self, seat: int, state: Any, round_no: int, last: RoundReport | None) -> Turn:
         if self.strategy is not None:
-            return strategy(self.strategy).play(view, scenario, rng)
-        return self.script.get(view.round, Decisions())
+            return Turn(state, seat, last, strategy=self.strategy)
+        return Turn(state, seat, last, submitted=self.script.get(round_no, Decisions()))
 
 
 @dataclass
@@ -79,41 +67,55 @@ def play_match(
     seats: list[Seat],
     weights: dict[str, float] | None = None,
 ) -> list[TeamRecord]:
-    """Play a whole game; return each team's record of decisions, reports and scores."""
+    """Play a whole game; return each team's record of decisions, reports and scores.
+
+    Scripted decisions the rules refuse stop the game with IllegalDecision, naming
+    the team and the round.
+    """
     weights = normalise_weights(weights or dict(scenario.scoring.weights))
     states = [initial_state(scenario, seed) for _ in seats]
     reports: list[RoundReport | None] = [None] * len(seats)
     records = [TeamRecord(s.name, s.strategy) for s in seats]
     for round_no in range(1, scenario.rounds + 1):
-        cards = events_for_round(scenario, seed, round_no)
-        for i, seat in enumerate(seats):
-            state = open_round(states[i], scenario, cards)
-            view = team_view(state, scenario, reports[i])
-            decisions = seat.decide(view, scenario, bot_generator(seed, i, round_no))
-            try:
-                states[i], reports[i] = resolve_round(state, decisions, scenario, weights)
-            except IllegalDecision as error:
-                raise IllegalDecision(
-                    [
-                        (f"{seat.name}, round {round_no}, {where}", what)
-                        for where, what in error.problems
-                    ]
-                ) from None
-            records[i].rounds.append(_round_record(round_no, decisions, reports[i], states[i]))
+        opened = open_all(states, scenario, round_cards(scenario, seed, round_no))
+        turns = [
+            seat.turn(i, state, round_no, reports[i])
+            for i, (seat, state) in enumerate(zip(seats, opened, strict=True))
+        ]
+        outcomes = _resolve(turns, seats, scenario, seed, weights, round_no)
+        for i, outcome in enumerate(outcomes):
+            states[i], reports[i] = outcome.state, outcome.report
+            records[i].rounds.append(_round_record(round_no, outcome))
     for record, state in zip(records, states, strict=True):
         record.final_score = game_score(state.scores, weights)
     return records
 
 
-def _round_record(
-    round_no: int, decisions: Decisions, report: RoundReport | None, state: ClusterState
-) -> dict[str, Any]:
-    assert report is not None
+def _resolve(
+    turns: list[Turn],
+    seats: list[Seat],
+    scenario: Scenario,
+    seed: int,
+    weights: dict[str, float],
+    round_no: int,
+) -> list[Outcome]:
+    """Resolve the round; a script the rules refuse stops the game, naming team and round."""
+    for seat, turn in zip(seats, turns, strict=True):
+        if seat.strategy is None and turn.submitted is not None:
+            problems = check_decisions(turn.submitted, turn.state, scenario)
+            if problems:
+                raise IllegalDecision(
+                    [(f"{seat.name}, round {round_no}, {where}", what) for where, what in problems]
+                )
+    return resolve_all(turns, scenario, seed, weights)
+
+
+def _round_record(round_no: int, outcome: Outcome) -> dict[str, Any]:
     return {
         "round": round_no,
-        "decisions": decisions.model_dump(mode="json"),
-        "report": report.model_dump(mode="json"),
-        "state_hash": state_hash(state),
+        "decisions": outcome.played.decisions.model_dump(mode="json"),
+        "report": outcome.report.model_dump(mode="json"),
+        "state_hash": state_hash(outcome.state),
     }
 
 

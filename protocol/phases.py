@@ -71,6 +71,7 @@ TABLE: dict[str, tuple[frozenset[Role], frozenset[Phase]]] = {
     # internal commands, sent by the server's own clock
     "tick": (frozenset(), frozenset({P.DECISIONS})),
     "resolve": (frozenset(), frozenset({P.RESOLVING})),
+    "rules_switch": (frozenset(), frozenset(P)),  # a restart under other rules, noted
 }
 
 # phases in which a new team may be formed (existing teams may take players until the end)

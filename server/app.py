@@ -46,7 +46,7 @@ from protocol.messages import (
 )
 from protocol.replies import Error, ErrorDetail
 from server import logs
-from server.replay import ReplayMismatch, replay
+from server.replay import ReplayMismatch, recover
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
 from server.store import Store
@@ -157,15 +157,19 @@ class Server:
         for stored in self.store.unfinished():
             started = time.perf_counter()
             try:
-                session = replay(stored, self.limits)
+                recovered = recover(stored, self.limits)
             except (ReplayMismatch, ProtocolError, KeyError, ValueError) as error:
                 logs.event("replay_failed", logging.ERROR, session=stored.id, reason=str(error))
                 continue
+            session = recovered.session
             self.runners[session.id] = SessionRunner(self, session)
+            if recovered.switched_from is not None:
+                self.runners[session.id].note_rules_switch(recovered.switched_from)
             logs.event(
                 "recovered",
                 session=session.id,
-                commands=len(stored.records),
+                commands=recovered.replayed,
+                snapshot=stored.snapshot.resolution if stored.snapshot else None,
                 phase=str(session.phase),
                 ms=round(1000 * (time.perf_counter() - started), 1),
             )

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from game.round import round_cards
 from game.scoring import normalise_weights
 from game.strategies import STRATEGIES
 from protocol.errors import Conflict, InvalidField, LimitExceeded, NotAllowed, NotFound, WrongPhase
 from protocol.phases import OPEN, Phase
 from server import views
-from server.rounds import (
-    RoundHash,
-    decisions_for,
-    inject_card,
-    open_team,
-    resolve_team,
-    round_cards,
-)
+from server.rounds import RoundHash, inject_card, open_teams, resolve_teams, round_record
 from server.teams import Principal, Team, pack, team_key
 
 if TYPE_CHECKING:
@@ -64,9 +58,7 @@ def on_open_round(session: Session, command: Command, principal: Principal) -> N
         session.scenario, session.seed, session.round, session.pending_cards
     )
     session.pending_cards = []
-    for team in session.teams.values():
-        if team.active:
-            open_team(team, session.scenario, session.cards)
+    open_teams([t for t in session.teams.values() if t.active], session.scenario, session.cards)
     session.phase = Phase.DECISIONS
     session.deadline = command.now + (message.seconds or session.config.round_seconds)
     session.remaining = None
@@ -217,12 +209,18 @@ def on_end_game(session: Session, command: Command, principal: Principal) -> Non
 def resolve_all(session: Session) -> None:
     """Resolve the round for every active team, in seat order; exactly once per round."""
     config = session.config
-    for team in session.teams.values():
-        if team.active and team.open_state is not None:
-            decisions = decisions_for(
-                team, session.scenario, session.seed, config.missing, config.missing_strategy
-            )
-            resolve_team(team, decisions, session.scenario, session.weights)
+    teams = sorted(
+        (t for t in session.teams.values() if t.active and t.open_state is not None),
+        key=lambda t: t.seat,
+    )
+    outcomes = resolve_teams(
+        teams,
+        session.scenario,
+        session.seed,
+        session.weights,
+        config.missing,
+        config.missing_strategy,
+    )
     if not session.practice:
         session.completed = session.round
     session.cards = []
@@ -230,6 +228,16 @@ def resolve_all(session: Session) -> None:
     done = session.completed >= session.scenario.rounds
     session.phase = Phase.FINISHED if done else Phase.RESULTS
     resolution = len(session.hashes) + 1
+    record = round_record(
+        resolution,
+        session.round,
+        session.practice,
+        teams,
+        outcomes,
+        session.weights,
+        session.engine,
+    )
+    session.last_record = record
     session.hashes.append(
         RoundHash(resolution, session.round, session.practice, session.current_hash())
     )

@@ -1,31 +1,29 @@
-"""One round of a session, the same loop as ``game.match.play_match``: cards fall, boards decide,
-each cluster resolves in its own parallel world.
+"""The session's side of a round: which teams take part, and what their resolution leaves.
 
-Free functions over ``Team`` records; the session calls them and owns the phase.
+The round itself is ``game.round``'s (the same the headless match plays). Here a
+session opens it for its active teams, turns each team into a ``Turn`` (its
+submission, its computer strategy, or the missing-submission policy), and takes
+the outcomes back: new states and reports on the teams, and a ``RoundRecord`` of
+what each team played and why, which the event log keeps with a snapshot.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from game.decisions import Decisions
-from game.errors import IllegalDecision
-from game.events import events_for_round, open_round
-from game.match import bot_generator
-from game.resolve import resolve_round
+from game.events import open_round
+from game.round import Outcome, Turn, open_all, resolve_all
 from game.scenario import Scenario
+from game.scoring import game_score
 from game.state import ARRAY_COLUMNS, ClusterState, Organizations, dump_state
-from game.strategies import strategy
-from game.view import team_view
 from protocol.phases import MissingPolicy
 from server.teams import Team
 
-log = logging.getLogger("clusterboard.server")
 _NO_ORGANIZATIONS = Organizations(**{name: np.zeros(0) for name in ARRAY_COLUMNS})
 
 
@@ -39,16 +37,32 @@ class RoundHash:
     hash: str
 
 
-def round_cards(scenario: Scenario, seed: int, round_no: int, injected: list[str]) -> list[str]:
-    """Return the cards that fall this round: the scheduled ones, then the injected ones."""
-    cards = events_for_round(scenario, seed, round_no)
-    return cards + [card for card in injected if card not in cards]
+@dataclass
+class RoundRecord:
+    """What one resolution played: per team, the decisions, how they were chosen and why."""
+
+    resolution: int
+    round: int
+    practice: bool
+    engine: str
+    teams: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "resolution": self.resolution,
+            "round": self.round,
+            "practice": self.practice,
+            "engine": self.engine,
+            "teams": self.teams,
+        }
 
 
-def open_team(team: Team, scenario: Scenario, cards: list[str]) -> None:
-    """Put the round's cards in force in the team's world and clear its draft."""
-    team.clear_round()
-    team.open_state = open_round(team.state, scenario, cards)
+def open_teams(teams: list[Team], scenario: Scenario, cards: list[str]) -> None:
+    """Put the round's cards in force in every team's world and clear their drafts."""
+    opened = open_all([team.state for team in teams], scenario, cards)
+    for team, state in zip(teams, opened, strict=True):
+        team.clear_round()
+        team.open_state = state
 
 
 def inject_card(team: Team, scenario: Scenario, card: str) -> None:
@@ -57,40 +71,62 @@ def inject_card(team: Team, scenario: Scenario, card: str) -> None:
     team.open_state = open_round(team.open_state, scenario, [card])
 
 
-def computer_decisions(team: Team, name: str, scenario: Scenario, seed: int) -> Decisions:
-    """Return what a strategy decides for the team, from the team's own view."""
+def team_turn(team: Team, missing: MissingPolicy, fallback: str) -> Turn:
+    """Return the team's turn: its submission, its strategy, or the missing policy's."""
     assert team.open_state is not None
-    view = team_view(team.open_state, scenario, team.last_report())
-    round_no = team.open_state.round + 1
-    return strategy(name).play(view, scenario, bot_generator(seed, team.seat, round_no))
+    return Turn(
+        state=team.open_state,
+        seat=team.seat,
+        last_report=team.last_report(),
+        submitted=team.submission.decisions if team.submission is not None else None,
+        strategy=team.computer,
+        fallback=fallback if missing is MissingPolicy.STRATEGY else None,
+    )
 
 
-def decisions_for(
-    team: Team, scenario: Scenario, seed: int, missing: MissingPolicy, fallback: str
-) -> Decisions:
-    """Return the decisions the team plays: its submission, its strategy, or the policy's."""
-    if team.computer is not None:
-        return computer_decisions(team, team.computer, scenario, seed)
-    if team.submission is not None:
-        return team.submission.decisions
-    if missing is MissingPolicy.STRATEGY:
-        return computer_decisions(team, fallback, scenario, seed)
-    return Decisions()  # keep: carry on with last round's standing policy
+def resolve_teams(
+    teams: list[Team],
+    scenario: Scenario,
+    seed: int,
+    weights: dict[str, float],
+    missing: MissingPolicy,
+    fallback: str,
+) -> list[Outcome]:
+    """Resolve the round for the teams given (in seat order) and store the outcomes on them."""
+    turns = [team_turn(team, missing, fallback) for team in teams]
+    outcomes = resolve_all(turns, scenario, seed, weights)
+    for team, outcome in zip(teams, outcomes, strict=True):
+        team.state = outcome.state
+        team.add_report(outcome.report)
+        team.clear_round()
+    return outcomes
 
 
-def resolve_team(
-    team: Team, decisions: Decisions, scenario: Scenario, weights: dict[str, float]
-) -> None:
-    """Resolve the team's year; decisions the rules now refuse fall back to carrying on."""
-    assert team.open_state is not None
-    try:
-        state, report = resolve_round(team.open_state, decisions, scenario, weights)
-    except IllegalDecision as error:
-        log.warning("team %s: decisions refused at resolution (%s); carrying on", team.name, error)
-        state, report = resolve_round(team.open_state, Decisions(), scenario, weights)
-    team.state = state
-    team.add_report(report)
-    team.clear_round()
+def round_record(
+    resolution: int,
+    round_no: int,
+    practice: bool,
+    teams: list[Team],
+    outcomes: list[Outcome],
+    weights: dict[str, float],
+    engine: str,
+) -> RoundRecord:
+    """Return the record of a resolution: each team's decisions, report, score and hash."""
+    record = RoundRecord(resolution, round_no, practice, engine)
+    for team, outcome in zip(teams, outcomes, strict=True):
+        record.teams.append(
+            {
+                "key": team.key,
+                "name": team.name,
+                "seat": team.seat,
+                "computer": team.computer,
+                **outcome.played.to_json(),
+                "report": outcome.report.model_dump(mode="json"),
+                "score": game_score(outcome.state.scores, weights),
+                "hash": team_state_hash(outcome.state),
+            }
+        )
+    return record
 
 
 def team_state_hash(state: ClusterState) -> str:

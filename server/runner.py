@@ -18,7 +18,8 @@ from websockets.asyncio.server import broadcast
 
 from protocol.phases import Phase
 from server import logs
-from server.session import Command, Resolve, Session, Step, Tick
+from server.session import Command, Resolve, RulesSwitch, Session, Step, Tick
+from server.snapshot import round_row
 
 if TYPE_CHECKING:
     from server.app import Server
@@ -88,7 +89,15 @@ class SessionRunner:
         resolved = step.resolved
         row = (resolved.resolution, resolved.round, resolved.hash) if resolved else None
         try:
-            self.server.store.append(session.id, record, str(session.phase), session.deadline, row)  # type: ignore[arg-type]
+            rounds = round_row(session, step)
+            self.server.store.append(
+                session.id,
+                record,  # type: ignore[arg-type]
+                str(session.phase),
+                session.deadline,
+                row,
+                rounds,
+            )
         except Exception as error:  # the log is the truth: without it, stop the session
             logs.event("store_failed", logging.ERROR, session=session.id, reason=str(error))
             self.broken = True
@@ -146,6 +155,18 @@ class SessionRunner:
         if self.session.deadline is not None:
             delay = max(self.session.deadline - time.time(), 0.0) + 0.005
             self.timer = loop.call_later(delay, self._tick)
+
+    def note_rules_switch(self, previous: str) -> None:
+        """Log that the session continues under other rules than its last round's."""
+        logs.event(
+            "rules_switch",
+            logging.WARNING,
+            session=self.session.id,
+            previous=previous,
+            now=self.session.engine,
+        )
+        switch = RulesSwitch(from_rules=previous, to_rules=self.session.engine)
+        self.enqueue(Command(time.time(), switch))
 
     def _resolve(self) -> None:
         self.resolution_queued = False

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.decisions import Decisions
 from game.match import with_rounds
+from game.round import rules_id
 from game.rules import check_decisions
 from game.scenario import Scenario, ScenarioError, load_scenario, scenario_names
 from game.scoring import normalise_weights
@@ -54,12 +55,13 @@ from protocol.replies import (
     Welcome,
 )
 from server import controls, views
-from server.rounds import RoundHash, session_hash
+from server.rounds import RoundHash, RoundRecord, session_hash
 from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_key
 from server.teams import Submitted as SubmittedRecord
 
 log = logging.getLogger("clusterboard.server")
 ANSWERED_KEPT = 500  # client message ids remembered per session, for resent requests
+INTERNAL = ("tick", "resolve", "rules_switch")  # commands of the server itself, never a client's
 
 
 class Tick(Message):
@@ -72,6 +74,15 @@ class Resolve(Message):
     """The server resolves the round that entered ``resolving``."""
 
     type: Literal["resolve"] = "resolve"
+
+
+class RulesSwitch(Message):
+    """The server continues the session under other rules than its last round's (an
+    upgraded engine or a retuned scenario); the log notes it, nothing else changes."""
+
+    type: Literal["rules_switch"] = "rules_switch"
+    from_rules: str
+    to_rules: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,7 @@ class Step:
     outbox: list[Outgoing] = field(default_factory=list)
     record: dict[str, Any] | None = None
     resolved: RoundHash | None = None
+    round_record: RoundRecord | None = None  # what every team played, on a resolution
     close: list[int] = field(default_factory=list)
     error: ProtocolError | None = None
 
@@ -152,6 +164,7 @@ class Session:
         self.facilitator_hash: str = record["token_hash"]
         self.limits = limits or Limits()
         self.initial = initial_state(scenario, self.seed)
+        self.engine = rules_id(scenario)  # the rules this server resolves rounds with
         self.phase = Phase.LOBBY
         self.round = 0
         self.completed = 0
@@ -165,6 +178,7 @@ class Session:
         self.connections: dict[int, Principal] = {}
         self.newspapers: list[bytes] = []  # packed, one per resolution
         self.hashes: list[RoundHash] = []
+        self.last_record: RoundRecord | None = None
         self.seq = 1
         self.replaying = False
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
@@ -203,7 +217,7 @@ class Session:
         if self._answer_again(command, principal):
             return
         roles, phases = TABLE[message.type]
-        if message.type not in ("tick", "resolve") and principal.role not in roles:
+        if message.type not in INTERNAL and principal.role not in roles:
             raise NotAllowed(f"a {principal.role} may not send {message.type}")
         if hasattr(message, "round"):
             self._check_round(message.round)
@@ -216,7 +230,7 @@ class Session:
             getattr(controls, f"on_{message.type}")(self, command, principal)
 
     def _principal(self, command: Command) -> Principal:
-        if command.message.type in ("tick", "resolve"):
+        if command.message.type in INTERNAL:
             return Principal(Role.FACILITATOR, "server")
         if command.actor is not None:  # replaying the log
             return self._actor_principal(command.actor)
@@ -499,10 +513,14 @@ class Session:
         self.accept(command, principal)
         self.enter_resolving(command.now)
 
+    def _on_rules_switch(self, command: Command, principal: Principal) -> None:
+        self.accept(command, principal)
+
     def _on_resolve(self, command: Command, principal: Principal) -> None:
         controls.resolve_all(self)
         self.accept(command, principal)
         self._step.resolved = self.hashes[-1]
+        self._step.round_record = self.last_record
         self.push_views(command.now)
 
     def current_hash(self) -> str:

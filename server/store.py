@@ -1,8 +1,12 @@
 """The event log in SQLite: every accepted command, appended before it is acknowledged.
 
 Tables: ``sessions`` (one row per session: code, phase, deadline, finished),
-``events`` (session id, sequence number, the command as JSON) and ``hashes``
-(the hash of every team's state after each resolution). The database runs in
+``events`` (session id, sequence number, the command as JSON), ``hashes``
+(the hash of every team's state after each resolution) and ``rounds`` (one row
+per resolution: what every team played and why, its report and score, the
+engine version, and a packed snapshot of the whole session). The debrief reads
+``rounds`` and never simulates again; recovery starts from the last snapshot and
+replays only the commands after it. The database runs in
 WAL mode with ``synchronous=NORMAL`` by default: a commit is in the operating
 system's hands when ``append`` returns, so killing the server (even with
 SIGKILL) loses no acknowledged command; only a power cut could lose the last
@@ -34,6 +38,17 @@ CREATE TABLE IF NOT EXISTS events (
     command TEXT NOT NULL,
     PRIMARY KEY (session_id, seq)
 );
+CREATE TABLE IF NOT EXISTS rounds (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    resolution INTEGER NOT NULL,
+    round INTEGER NOT NULL,
+    practice INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    engine TEXT NOT NULL,
+    played TEXT NOT NULL,
+    snapshot BLOB NOT NULL,
+    PRIMARY KEY (session_id, resolution)
+);
 CREATE TABLE IF NOT EXISTS hashes (
     session_id TEXT NOT NULL REFERENCES sessions(id),
     resolution INTEGER NOT NULL,
@@ -49,11 +64,31 @@ class StoreError(Exception):
 
 
 @dataclass(frozen=True)
+class RoundRow:
+    """One resolution as the log keeps it: what was played, and the session after it."""
+
+    resolution: int
+    round: int
+    practice: bool
+    seq: int  # the resolve command's sequence number
+    engine: str
+    played: dict[str, Any]
+    snapshot: bytes
+
+
+@dataclass(frozen=True)
 class StoredSession:
+    """A session's log: its first record, its last snapshot, and the commands after it.
+
+    ``records`` holds the creation record first, then every command after the
+    snapshot (all of them when there is no snapshot).
+    """
+
     id: str
     code: str
     records: list[dict[str, Any]]
     hashes: dict[int, str]
+    snapshot: RoundRow | None = None
 
 
 class Store:
@@ -88,8 +123,9 @@ class Store:
         phase: str,
         deadline: float | None,
         resolved: tuple[int, int, str] | None = None,
+        round_row: RoundRow | None = None,
     ) -> None:
-        """Append one accepted command, the phase and deadline after it, and a round's hash."""
+        """Append one accepted command, the phase and deadline after it, and a round's record."""
         finished = 1 if phase == "finished" else 0
         with self.db:
             self.db.execute("BEGIN")
@@ -104,6 +140,31 @@ class Store:
                     "VALUES (?, ?, ?, ?)",
                     (session_id, *resolved),
                 )
+            if round_row is not None:
+                self._insert_round(session_id, round_row)
+
+    def _insert_round(self, session_id: str, row: RoundRow) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rounds (session_id, resolution, round, practice, seq, "
+            "engine, played, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                row.resolution,
+                row.round,
+                int(row.practice),
+                row.seq,
+                row.engine,
+                json.dumps(row.played, separators=(",", ":")),
+                row.snapshot,
+            ),
+        )
+
+    def add_rounds(self, session_id: str, rows: list[RoundRow]) -> None:
+        """Write round records for a session logged before they existed (an upgrade)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            for row in rows:
+                self._insert_round(session_id, row)
 
     def _insert(self, session_id: str, record: dict[str, Any]) -> None:
         text = json.dumps(record, separators=(",", ":"), sort_keys=True)
@@ -119,17 +180,55 @@ class Store:
         ).fetchall()
         return [self.load(session_id, code) for session_id, code in rows]
 
-    def load(self, session_id: str, code: str = "") -> StoredSession:
-        events = self.db.execute(
-            "SELECT command FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
-        ).fetchall()
-        hashes = self.db.execute(
-            "SELECT resolution, hash FROM hashes WHERE session_id = ?", (session_id,)
-        ).fetchall()
-        records = [json.loads(text) for (text,) in events]
-        return StoredSession(session_id, code, records, dict(hashes))
+    def load(self, session_id: str, code: str = "", from_snapshot: bool = True) -> StoredSession:
+        """Return the session's log; from its last snapshot on, unless told otherwise."""
+        return read_session(self.db, session_id, code, from_snapshot)
 
     def counts(self) -> dict[str, int]:
         sessions = self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
         events = self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
         return {"sessions": sessions, "events": events}
+
+
+def read_session(
+    db: sqlite3.Connection, session_id: str, code: str = "", from_snapshot: bool = True
+) -> StoredSession:
+    """Read one session's log from an open database (the server's, or a read-only one)."""
+    snapshot = last_round(db, session_id) if from_snapshot else None
+    after = snapshot.seq if snapshot is not None else 1
+    first = db.execute(
+        "SELECT command FROM events WHERE session_id = ? ORDER BY seq LIMIT 1", (session_id,)
+    ).fetchall()
+    events = db.execute(
+        "SELECT command FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
+        (session_id, after),
+    ).fetchall()
+    hashes = db.execute(
+        "SELECT resolution, hash FROM hashes WHERE session_id = ?", (session_id,)
+    ).fetchall()
+    records = [json.loads(text) for (text,) in first + events]
+    return StoredSession(session_id, code, records, dict(hashes), snapshot)
+
+
+def last_round(db: sqlite3.Connection, session_id: str) -> RoundRow | None:
+    row = db.execute(
+        "SELECT resolution, round, practice, seq, engine, played, snapshot FROM rounds "
+        "WHERE session_id = ? ORDER BY resolution DESC LIMIT 1",
+        (session_id,),
+    ).fetchone()
+    return _round_row(row) if row else None
+
+
+def round_rows(db: sqlite3.Connection, session_id: str) -> list[RoundRow]:
+    """Return every resolution's record of a session, without the snapshots."""
+    rows = db.execute(
+        "SELECT resolution, round, practice, seq, engine, played, x'' FROM rounds "
+        "WHERE session_id = ? ORDER BY resolution",
+        (session_id,),
+    ).fetchall()
+    return [_round_row(row) for row in rows]
+
+
+def _round_row(row: tuple) -> RoundRow:
+    resolution, round_no, practice, seq, engine, played, snapshot = row
+    return RoundRow(resolution, round_no, bool(practice), seq, engine, json.loads(played), snapshot)

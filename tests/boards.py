@@ -16,9 +16,9 @@ import numpy as np
 
 from game.decisions import Decisions
 from game.events import events_for_round, open_round
-from game.match import bot_generator
 from game.report import RoundReport
 from game.resolve import resolve_round
+from game.round import bot_generator
 from game.scenario import EventCard, Scenario
 from game.setup import initial_state
 from game.state import ClusterState

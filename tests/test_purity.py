@@ -21,8 +21,8 @@ import pytest
 import game
 from game.decisions import Decisions, Funding, Staffing
 from game.events import events_for_round, open_round
-from game.match import bot_generator
 from game.resolve import resolve_round
+from game.round import bot_generator
 from game.scenario import load_scenario
 from game.setup import initial_state
 from game.state import ARRAY_COLUMNS, FIXED_COLUMNS, ClusterState, dump_state, state_hash

@@ -1,0 +1,127 @@
+"""A whole session as data, taken after every resolution, so recovery replays one round at most.
+
+``take`` returns everything the session holds between two commands (phase, clock,
+teams with their cluster states and reports, players, newspapers, hashes, the ids
+already answered), as JSON-ready data; ``restore`` puts it back into a session
+built from the same first record. Connections are not part of it: they belong to
+the server that runs the session, not to the session.
+
+Cluster states go through ``game.snapshot``, which forgives an older engine: a
+session snapshotted by one version of the game continues under the next one.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from game.snapshot import pack_state, unpack_state
+from protocol.phases import Phase
+from server.rounds import RoundHash
+from server.store import RoundRow
+from server.teams import Player, Team
+
+if TYPE_CHECKING:
+    from server.session import Session, Step
+
+SESSION_FORMAT = 1
+
+
+class SnapshotMismatch(ValueError):
+    """A snapshot that does not belong to this session or cannot be read."""
+
+
+def take(session: Session) -> dict[str, Any]:
+    """Return the session's state as JSON-ready data."""
+    return {
+        "format": SESSION_FORMAT,
+        "engine": session.engine,
+        "session": session.id,
+        "seq": session.seq,
+        "phase": str(session.phase),
+        "round": session.round,
+        "completed": session.completed,
+        "practice": session.practice,
+        "deadline": session.deadline,
+        "remaining": session.remaining,
+        "cards": list(session.cards),
+        "pending_cards": list(session.pending_cards),
+        "weights": dict(session.weights),
+        "teams": [_team(team) for team in session.teams.values()],
+        "players": [vars(player).copy() for player in session.players.values()],
+        "newspapers": [zlib.decompress(paper).decode() for paper in session.newspapers],
+        "hashes": [[h.resolution, h.round, h.practice, h.hash] for h in session.hashes],
+        "answered": [[actor, mid, seq] for (actor, mid), seq in session.answered.items()],
+    }
+
+
+def _team(team: Team) -> dict[str, Any]:
+    """A team between rounds: its world after the last resolution (a removed team keeps it)."""
+    return {
+        "name": team.name,
+        "seat": team.seat,
+        "computer": team.computer,
+        "removed": team.removed,
+        "players": list(team.players),
+        "state": pack_state(team.state),
+        "reports": [zlib.decompress(report).decode() for report in team.reports],
+    }
+
+
+def round_row(session: Session, step: Step) -> RoundRow | None:
+    """Return the log's row for a step that resolved a round: what was played, and a snapshot."""
+    record = step.round_record
+    if record is None or step.record is None:
+        return None
+    return RoundRow(
+        resolution=record.resolution,
+        round=record.round,
+        practice=record.practice,
+        seq=step.record["seq"],
+        engine=record.engine,
+        played=record.to_json(),
+        snapshot=pack(take(session)),
+    )
+
+
+def pack(data: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+
+
+def unpack(blob: bytes) -> dict[str, Any]:
+    try:
+        return json.loads(zlib.decompress(blob))
+    except (zlib.error, ValueError) as error:
+        raise SnapshotMismatch(f"the snapshot cannot be read ({error})") from None
+
+
+def restore(session: Session, data: dict[str, Any]) -> None:
+    """Put a snapshot's state into a session freshly built from the same first record."""
+    if data.get("format") != SESSION_FORMAT or data.get("session") != session.id:
+        raise SnapshotMismatch(f"the snapshot does not belong to session {session.id}")
+    session.seq = data["seq"]
+    session.phase = Phase(data["phase"])
+    session.round, session.completed = data["round"], data["completed"]
+    session.practice = data["practice"]
+    session.deadline, session.remaining = data["deadline"], data["remaining"]
+    session.cards, session.pending_cards = list(data["cards"]), list(data["pending_cards"])
+    session.weights = dict(data["weights"])
+    session.players = {p["id"]: Player(**p) for p in data["players"]}
+    session.teams = {}
+    for item in data["teams"]:
+        team = Team(
+            name=item["name"],
+            seat=item["seat"],
+            state=unpack_state(item["state"]),
+            computer=item["computer"],
+            removed=item["removed"],
+            players=list(item["players"]),
+            reports=[zlib.compress(text.encode(), 1) for text in item["reports"]],
+        )
+        session.teams[team.key] = team
+    session.newspapers = [zlib.compress(text.encode(), 1) for text in data["newspapers"]]
+    session.hashes = [RoundHash(r, n, bool(p), h) for r, n, p, h in data["hashes"]]
+    session.answered.clear()
+    for actor, mid, seq in data["answered"]:
+        session.answered[(actor, mid)] = seq
