@@ -49,6 +49,7 @@ from server import logs
 from server.replay import ReplayMismatch, recover
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
+from server.static import WebEdition
 from server.store import Store
 from server.tokens import hash_token, new_token
 
@@ -63,6 +64,7 @@ class ServerConfig:
     tls_cert: str | None = None
     tls_key: str | None = None
     origins: list[str] = field(default_factory=list)
+    public_url: str | None = None  # the player URL's base, shown and encoded in QR codes
     max_sessions: int = 200
     max_message: int = 64 * 1024
     rate: float = 20.0  # messages per second per connection, sustained
@@ -105,6 +107,7 @@ class Server:
         self.websocket_server: WebsocketServer | None = None
         self.closing: set[asyncio.Future[None]] = set()
         self.housekeeping: asyncio.Task[None] | None = None
+        self.web = WebEdition(config.origins, config.public_url)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -112,14 +115,12 @@ class Server:
         self.recover()
         gc.freeze()  # modules, scenarios and recovered sessions: no need to scan them again
         self.housekeeping = asyncio.get_running_loop().create_task(self.keep_house())
-        origins: list[str | None] | None = [None, *self.config.origins]
         self.websocket_server = await serve(
             self.handler,
             self.config.host,
             self.config.port,
             ssl=self._ssl(),
-            origins=origins,  # type: ignore[arg-type]
-            process_request=self.health,
+            process_request=self.http,  # the web edition; it also checks Origin
             max_size=max(4 * self.config.max_message, 1 << 20),
             ping_interval=self.config.ping_interval,
             ping_timeout=self.config.ping_timeout,
@@ -186,9 +187,10 @@ class Server:
 
     # ------------------------------------------------------------ HTTP health
 
-    def health(self, connection: ServerConnection, request: Request) -> Response | None:
+    def http(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Answer /health and the web edition's pages; None lets a websocket through."""
         if request.path.split("?")[0] != "/health":
-            return None
+            return self.web.respond(request)
         body = {
             "status": "ok",
             "sessions": sum(1 for r in self.runners.values() if r.live),

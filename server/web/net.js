@@ -1,0 +1,158 @@
+// The protocol connection of every page: one websocket to the page's own server,
+// requests numbered with a prefix drawn afresh on each page load (the server
+// answers a reused id with its first ack, so ids must never repeat across reloads),
+// reconnection with back-off, and the requests not yet answered sent again under
+// their original ids after the first message of the new connection.
+
+export const PROTOCOL = 1;
+
+function freshPrefix() {
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("");
+}
+
+export class ServerError extends Error {
+  constructor(reply) {
+    super(reply.message || reply.code);
+    this.code = reply.code;
+    this.details = reply.details || [];
+  }
+}
+
+export class Connection {
+  // hello(): the first message of each connection (join, resume, spectate, create_session)
+  // onMessage(message): every message from the server
+  // onStatus(status, detail): "connecting", "online", "offline", "closed"
+  constructor({ hello, onMessage, onStatus }) {
+    this.hello = hello;
+    this.onMessage = onMessage;
+    this.onStatus = onStatus || (() => {});
+    this.prefix = freshPrefix();
+    this.next = 1;
+    this.pending = new Map();
+    this.ws = null;
+    this.ready = false;
+    this.stopped = false;
+    this.backoff = 250;
+    this.timer = null;
+  }
+
+  url() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    return `${scheme}//${location.host}/`;
+  }
+
+  newId() {
+    return `${this.prefix}-${this.next++}`;
+  }
+
+  open() {
+    this.stopped = false;
+    clearTimeout(this.timer);
+    this.onStatus("connecting");
+    const ws = new WebSocket(this.url());
+    this.ws = ws;
+    this.ready = false;
+    ws.onopen = () => this.greet(ws);
+    ws.onmessage = (event) => this.receive(event.data);
+    ws.onclose = (event) => this.closed(ws, event);
+  }
+
+  greet(ws) {
+    const first = this.hello();
+    if (!first) return;
+    const id = this.newId();
+    const message = { ...first, id, protocol: PROTOCOL };
+    this.pending.set(id, {
+      message,
+      first: true,
+      resolve: (reply) => {
+        this.ready = true;
+        this.backoff = 250;
+        this.onStatus("online");
+        for (const entry of this.pending.values()) {
+          if (!entry.first) ws.send(JSON.stringify(entry.message));
+        }
+        if (this.onWelcome) this.onWelcome(reply);
+      },
+      reject: (error) => {
+        this.stopped = true;
+        this.onStatus("closed", error);
+        if (this.onRefused) this.onRefused(error);
+        ws.close();
+      },
+    });
+    ws.send(JSON.stringify(message));
+  }
+
+  receive(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const entry = message.reply_to ? this.pending.get(message.reply_to) : undefined;
+    if (entry && ["ack", "welcome", "error"].includes(message.type)) {
+      this.pending.delete(message.reply_to);
+      if (message.type === "error") entry.reject(new ServerError(message));
+      else entry.resolve(message);
+    }
+    if (message.type !== "ack") this.onMessage(message);
+  }
+
+  closed(ws, event) {
+    if (ws !== this.ws) return;
+    this.ready = false;
+    for (const [id, entry] of this.pending) if (entry.first) this.pending.delete(id);
+    if (event.code === 4000 || this.stopped) {
+      this.stopped = true;
+      this.onStatus("closed", event.reason);
+      for (const entry of this.pending.values()) entry.reject(new Error("connection closed"));
+      this.pending.clear();
+      return;
+    }
+    this.onStatus("offline");
+    this.timer = setTimeout(() => this.open(), this.backoff);
+    this.backoff = Math.min(this.backoff * 2, 5000);
+  }
+
+  // Send a request; resolves with its ack, rejects with a ServerError.
+  request(message) {
+    const id = this.newId();
+    const full = { ...message, id };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { message: full, first: false, resolve, reject });
+      if (this.ready && this.ws && this.ws.readyState === WebSocket.OPEN) {
+        this.ws.send(JSON.stringify(full));
+      }
+    });
+  }
+
+  close() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.ws) this.ws.close();
+  }
+}
+
+export async function fetchJson(path) {
+  const answer = await fetch(path, { cache: "no-cache" });
+  if (!answer.ok) throw new Error(`${path}: ${answer.status}`);
+  return answer.json();
+}
+
+// A countdown that follows the last timer the server sent.
+export function remainingSeconds(timer, receivedAt) {
+  if (!timer || timer.remaining == null) return null;
+  if (timer.phase !== "decisions") return Math.max(0, timer.remaining);
+  return Math.max(0, timer.remaining - (performance.now() - receivedAt) / 1000);
+}
+
+export function clock(seconds) {
+  if (seconds == null) return "";
+  const s = Math.ceil(seconds);
+  const m = Math.floor(s / 60);
+  return `${m}:${String(s % 60).padStart(2, "0")}`;
+}

@@ -1,0 +1,134 @@
+"""The web edition's HTTP side: pages, content types, ETags, gzip, JSON documents, QR, Origin."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from server.static import WebEdition, accepts_gzip, same_origin
+from tests.server.loopback import close_all, facilitated, run, serving
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_pages_and_files_have_their_content_types_and_security_headers(tmp_path) -> None:
+    async def main() -> None:
+        async with serving(tmp_path / "w.db") as (server, _):
+            port = server.port
+            for path in ("/", "/?code=K7MXQA", "/host", "/projector"):
+                status, headers, body = await asyncio.to_thread(get, port, path)
+                assert status == 200, path
+                assert headers["Content-Type"] == "text/html; charset=utf-8"
+                assert headers["Cache-Control"] == "no-cache"
+                assert "connect-src 'self'" in headers["Content-Security-Policy"]
+                assert b"<!doctype html>" in body
+            kinds = {
+                "/static/style.css": "text/css; charset=utf-8",
+                "/static/player.js": "text/javascript; charset=utf-8",
+                "/static/favicon.svg": "image/svg+xml",
+                "/api/scenarios.json": "application/json",
+            }
+            for path, kind in kinds.items():
+                status, headers, _ = await asyncio.to_thread(get, port, path)
+                assert (status, headers["Content-Type"]) == (200, kind), path
+            for path in ("/static/../app.py", "/static/nothing.js", "/elsewhere", "/api/x"):
+                status, _, _ = await asyncio.to_thread(get, port, path)
+                assert status == 404, path
+
+    run(main())
+
+
+def test_an_unchanged_file_answers_304_and_gzip_is_sent_only_when_accepted(tmp_path) -> None:
+    async def main() -> None:
+        async with serving(tmp_path / "w.db") as (server, _):
+            port = server.port
+            status, headers, plain = await asyncio.to_thread(get, port, "/static/style.css")
+            assert status == 200 and "Content-Encoding" not in headers
+            etag = headers["ETag"]
+            status, headers, body = await asyncio.to_thread(
+                get, port, "/static/style.css", {"If-None-Match": etag}
+            )
+            assert (status, body) == (304, b"")
+            status, headers, zipped = await asyncio.to_thread(
+                get, port, "/static/style.css", {"Accept-Encoding": "br, gzip"}
+            )
+            assert headers["Content-Encoding"] == "gzip"
+            assert headers["Vary"] == "Accept-Encoding"
+            assert len(zipped) < len(plain) and gzip.decompress(zipped) == plain
+            status, headers, _ = await asyncio.to_thread(
+                get, port, "/static/style.css", {"Accept-Encoding": "gzip;q=0"}
+            )
+            assert "Content-Encoding" not in headers
+
+    run(main())
+
+
+def test_the_json_documents_carry_the_decisions_schema_and_the_scenarios(tmp_path) -> None:
+    async def main() -> None:
+        async with serving(tmp_path / "w.db", public_url="https://class.example.org/") as (s, _):
+            port = s.port
+            _, _, body = await asyncio.to_thread(get, port, "/api/decisions-schema.json")
+            schema = json.loads(body)
+            staffing = schema["$defs"]["Staffing"]["properties"]["hire_fte"]
+            assert staffing["maximum"] == 5.0
+            _, _, body = await asyncio.to_thread(get, port, "/api/scenarios.json")
+            scenarios = {s["id"]: s for s in json.loads(body)}
+            assert {"grow", "transform", "build", "tutorial"} <= set(scenarios)
+            assert scenarios["grow"]["briefing"] and scenarios["grow"]["events"][0]["title"]
+            _, _, body = await asyncio.to_thread(get, port, "/api/config.json")
+            assert json.loads(body)["public_url"] == "https://class.example.org"
+
+    run(main())
+
+
+def test_the_qr_code_is_an_svg_of_the_player_url(tmp_path) -> None:
+    async def main() -> None:
+        async with serving(tmp_path / "w.db") as (server, _):
+            port = server.port
+            status, headers, body = await asyncio.to_thread(get, port, "/qr.svg?code=k7mxqa")
+            assert (status, headers["Content-Type"]) == (200, "image/svg+xml")
+            assert body.startswith(b"<svg") and b"<path" in body
+            status, _, _ = await asyncio.to_thread(get, port, "/qr.svg?code=nope")
+            assert status == 400
+
+    run(main())
+    web = WebEdition(public_url="https://play.example.org/cb/")
+    assert web.player_url("K7MXQA", "10.0.0.5:8765") == "https://play.example.org/cb/?code=K7MXQA"
+    assert WebEdition().player_url("K7MXQA", "10.0.0.5:8765") == "http://10.0.0.5:8765/?code=K7MXQA"
+
+
+def test_a_page_may_open_a_websocket_to_its_own_origin_only(tmp_path) -> None:
+    async def main() -> None:
+        async with serving(tmp_path / "w.db") as (server, url):
+            own = f"http://127.0.0.1:{server.port}"
+            ws = await connect(url, origin=own)
+            await ws.close()
+            with pytest.raises(InvalidStatus) as refused:
+                await connect(url, origin="http://evil.example:8765")
+            assert refused.value.response.status_code == 403
+            facilitator, _ = await facilitated(url, seed=1)
+            await close_all(facilitator)
+
+    run(main())
+
+
+def test_header_helpers() -> None:
+    assert accepts_gzip("gzip, deflate") and accepts_gzip("*")
+    assert not accepts_gzip("br") and not accepts_gzip(None) and not accepts_gzip("gzip;q=0")
+    assert same_origin("http://127.0.0.1:8765", "127.0.0.1:8765")
+    assert not same_origin("http://127.0.0.1:8766", "127.0.0.1:8765")
+    assert not same_origin("null", "127.0.0.1:8765")
