@@ -35,6 +35,7 @@ class ServerProcess:
         self.port = 0
         self.process: asyncio.subprocess.Process | None = None
         self.drain: asyncio.Task[None] | None = None
+        self.recovered: list[dict[str, Any]] = []  # the server's "recovered" log events
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
@@ -62,6 +63,8 @@ class ServerProcess:
     async def _read(self, listening: asyncio.Future[int]) -> None:
         assert self.process is not None and self.process.stderr is not None
         async for line in self.process.stderr:
+            if b'"recovered"' in line:
+                self.recovered.append(json.loads(line))
             if b'"listening"' in line and not listening.done():
                 listening.set_result(json.loads(line)["port"])
 
@@ -80,6 +83,15 @@ class ServerProcess:
     @property
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
+
+
+def commands_since_last_resolution(db: Path) -> int:
+    """Count the logged commands after the last resolution: what a restart must replay."""
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT command FROM events ORDER BY seq").fetchall()
+    types = [json.loads(text)["message"]["type"] for (text,) in rows]
+    last = max(i for i, kind in enumerate(types) if kind == "resolve")
+    return len(types) - 1 - last
 
 
 def logged_types(db: Path) -> list[str]:
@@ -116,7 +128,12 @@ async def game(server: ServerProcess, faults: bool) -> list[str]:
         ann_decisions = await submit(ann, round_no, "member_first")
         if faults and round_no == 2:  # killed in the decisions phase
             await server.kill()
+            pending = commands_since_last_resolution(server.db)
             await server.start()
+            # the restart starts from round 1's snapshot: it replays only round 2's commands
+            assert [e["commands"] for e in server.recovered] == [pending]
+            assert server.recovered[0]["snapshot"] == 1
+            assert pending == 2  # open_round and Ann's submission
             back = await ann.wait_for(
                 lambda c: (
                     c.reconnections >= 1
@@ -129,7 +146,10 @@ async def game(server: ServerProcess, faults: bool) -> list[str]:
         if faults and round_no == 3:  # killed while the round resolves
             await server.kill()
             assert logged_types(server.db)[-1] == "submit"
+            pending = commands_since_last_resolution(server.db)
             await server.start()
+            assert server.recovered[-1]["commands"] == pending == 3  # open, two submissions
+            assert server.recovered[-1]["snapshot"] == 2
         await facilitator.wait_for(
             lambda c, r=round_no: (
                 c.facilitator_state["timer"]["round"] == r
