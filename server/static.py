@@ -4,7 +4,9 @@ The game server answers ordinary GET requests on its websocket port (websockets'
 ``process_request`` hook): the player page at ``/``, the facilitator page at
 ``/host``, the projector at ``/projector``, the files of ``server/web/`` under
 ``/static/``, and a few JSON documents under ``/api/`` that let a browser play
-without local scenario files. Every file is read once at start-up, with its ETag
+without local scenario files: the scenarios with their story and event deck, the
+JSON Schema of the decisions (with every field's label, unit, step and section)
+and the display names of the vocabulary. Every file is read once at start-up, with its ETag
 and its gzip form, so a request costs a dictionary lookup and never touches the
 disk (and no path from a request ever reaches the file system).
 
@@ -31,6 +33,7 @@ from websockets.http11 import Request, Response
 
 from game.decisions import decisions_schema
 from game.scenario import ScenarioError, load_scenario, scenario_names
+from game.vocabulary import vocabulary
 from protocol.messages import CODE_ALPHABET, CODE_LENGTH
 
 CONTENT_TYPES = {
@@ -151,6 +154,7 @@ class WebEdition:
         self.api = {
             "scenarios.json": make_asset(json.dumps(scenarios_document()).encode(), ".json"),
             "decisions-schema.json": make_asset(json.dumps(decisions_schema()).encode(), ".json"),
+            "vocabulary.json": make_asset(json.dumps(vocabulary()).encode(), ".json"),
             "config.json": make_asset(
                 json.dumps({"public_url": self.public_url, "protocol": 1}).encode(), ".json"
             ),

@@ -1,17 +1,27 @@
 // The decisions form, built from the JSON Schema of Decisions (GET /api/decisions-schema.json):
-// field names, bounds, steps and labels come from the schema (its "x-label", "x-labels",
-// "x-step" and "x-unit" keys when present), the options from the team's view.
+// field names, bounds, steps, units and labels come from the schema (each field's "label",
+// "unit", "step", "section" and "keys" metadata), the display names of map keys and
+// choices from the vocabulary (GET /api/vocabulary.json), the options from the team's view.
 
 import { euros, h, humanize } from "./ui.js";
 
 export class Schema {
-  constructor(root) {
+  constructor(root, vocabulary) {
     this.root = root;
+    this.vocabulary = vocabulary || {};
+  }
+
+  // The display name of an id in one of the vocabularies (services, segments, kpis, ...).
+  name(kind, key) {
+    return this.vocabulary[kind]?.[key] ?? humanize(key);
   }
 
   resolve(node) {
     if (!node) return {};
-    if (node.$ref) return this.resolve(this.root.$defs[node.$ref.split("/").pop()]);
+    if (node.$ref) {
+      const { $ref, ...siblings } = node;
+      return { ...this.resolve(this.root.$defs[$ref.split("/").pop()]), ...siblings };
+    }
     if (node.anyOf) {
       const real = node.anyOf.find((n) => n.type !== "null");
       return { ...node, ...this.resolve(real), anyOf: undefined };
@@ -32,8 +42,7 @@ export class Schema {
   }
 
   enumLabel(node, value) {
-    const names = this.resolve(node.propertyNames || node);
-    return names["x-labels"]?.[value] ?? humanize(value);
+    return node.keys ? this.name(node.keys, value) : humanize(value);
   }
 
   itemBounds(node) {
@@ -42,11 +51,11 @@ export class Schema {
 }
 
 export function label(node, key) {
-  return node["x-label"] || node.label || humanize(key);
+  return node.label || humanize(key);
 }
 
 export function step(node) {
-  if (node["x-step"]) return node["x-step"];
+  if (node.step) return node.step;
   if (node.multipleOf) return node.multipleOf;
   if (node.type === "integer") return 1;
   if (node.maximum != null && node.maximum <= 1) return 0.05;
@@ -115,7 +124,9 @@ export function numberField({ key, node, name, value, onCommit, hint, format }) 
     "aria-describedby": `${hintId} ${problemId}`,
   });
   input.value = String(value ?? 0);
-  const hintText = [hint || node.description, format ? format(node) : ""].filter(Boolean).join(" ");
+  const described = hint || node.description || "";
+  const unit = node.unit && !described.includes(node.unit) ? `(${node.unit})` : "";
+  const hintText = [hint || node.description, format ? format(node) : unit].filter(Boolean).join(" ");
   const box = h(
     "div",
     { class: "field", "data-key": key },

@@ -16,7 +16,6 @@ import {
   announce,
   euros,
   h,
-  humanize,
   leaderboard,
   lineChart,
   newsList,
@@ -41,6 +40,7 @@ const SCREEN_NAMES = {
   gameover: "Game over",
 };
 const FLUSH_MS = 250;
+const SECTIONS = ["budget_staff", "fees_revenue", "funding", "members_strategy", "events"];
 
 const main = document.getElementById("main");
 const statusBox = document.getElementById("status");
@@ -96,7 +96,9 @@ async function start() {
   const code = asked || localStorage.getItem(LAST) || "";
   const known = seats()[code];
   [state.schema, state.scenarios] = await Promise.all([
-    fetchJson("/api/decisions-schema.json").then((root) => new Schema(root)),
+    Promise.all([fetchJson("/api/decisions-schema.json"), fetchJson("/api/vocabulary.json")]).then(
+      ([root, words]) => new Schema(root, words),
+    ),
     fetchJson("/api/scenarios.json"),
   ]);
   if (known && known.token) connect(known);
@@ -495,7 +497,7 @@ function dashboard() {
     tile("Runway", last ? `${number(last.runway_months, 1)} months` : "–", last ? `stress ${last.stress}` : ""),
     tile("Members", number(view.members), `engagement ${number(view.engagement_mean * 100)}%`),
     tile("Staff", `${number(view.staff_fte, 1)} FTE`, `${view.interns} interns`),
-    tile("Stage", humanize(view.stage), `track record ${view.track_record}`),
+    tile("Stage", state.schema.name("stages", view.stage), `track record ${view.track_record}`),
     tile("Score", last ? number(last.score.game_score, 1) : "–", rank ? `rank ${rank.rank} of ${state.public.leaderboard.length}` : ""),
   );
   const segments = state.schema.keys(state.schema.field("recruitment"));
@@ -508,7 +510,7 @@ function dashboard() {
   );
   const agreements = view.agreements.length
     ? table("Running agreements", ["Agreement", "Family", "EUR a year", "Years left"],
-        view.agreements.map((a) => [a.name, humanize(a.family), euros(a.amount), String(a.years_left)]), [2, 3])
+        view.agreements.map((a) => [a.name, state.schema.name("families", a.family), euros(a.amount), String(a.years_left)]), [2, 3])
     : h("p", { class: "muted", text: "No running agreements." });
   const kpiNode = state.schema.field("strategy.targets");
   const kpis = state.schema.keys(kpiNode);
@@ -550,13 +552,13 @@ function decisions() {
   const budgetNode = schema.field("budget");
   const lineNode = schema.itemBounds(budgetNode);
   const total = h("output", { class: "sum", id: "budget-total" });
-  const budgetSet = keep("budget", h("fieldset", { id: "sec-budget" },
+  const budgetSet = keep("budget", h("fieldset", {},
     h("legend", { text: label(budgetNode, "budget") }),
     h("p", { class: "problem", role: "alert" }),
     h("p", { class: "hint muted", text: budgetNode.description || "" }),
     schema.keys(budgetNode).map((line) => {
       const box = keep(`budget.${line}`, numberField({
-        key: `budget.${line}`, node: { ...lineNode, "x-step": lineNode["x-step"] || 500 },
+        key: `budget.${line}`, node: { ...lineNode, step: budgetNode.step, unit: budgetNode.unit },
         name: schema.enumLabel(budgetNode, line), value: values.budget[line],
         hint: " ", format: moneyHint,
         onCommit: (v) => edit("budget", { ...draftShown().budget, [line]: v }),
@@ -593,7 +595,7 @@ function decisions() {
   for (const key of Object.keys(feeNode.properties).filter((k) => k !== "model")) {
     const node = schema.resolve(feeNode.properties[key]);
     levelBoxes[key] = keep(`fees.${key}`, numberField({
-      key: `fees.${key}`, node: { ...node, "x-step": node["x-step"] || 50 }, name: label(node, key),
+      key: `fees.${key}`, node, name: label(node, key),
       value: values.fees[key],
       onCommit: (v) => edit("fees", { ...draftShown().fees, [key]: v }),
     }));
@@ -603,7 +605,7 @@ function decisions() {
   const modelName = "fee-model";
   const modelRadios = modelNode.enum.map((m) => {
     const input = h("input", { type: "radio", name: modelName, value: m, onchange: () => edit("fees", { ...draftShown().fees, model: m }) });
-    return h("label", { class: "choice" }, input, h("span", { text: modelNode["x-labels"]?.[m] ?? humanize(m) }));
+    return h("label", { class: "choice" }, input, h("span", { text: schema.enumLabel(modelNode, m) }));
   });
   syncs.push((vals) => {
     for (const r of modelRadios) r.querySelector("input").checked = r.querySelector("input").value === vals.fees.model;
@@ -621,7 +623,7 @@ function decisions() {
     levels,
   ));
   const revenueSet = keep("funding.revenue_lines", h("fieldset", {},
-    h("legend", { text: "Private revenue lines" }),
+    h("legend", { text: label(schema.field("funding.revenue_lines"), "revenue_lines") }),
     h("p", { class: "problem", role: "alert" }),
     h("div", { class: "choices" }, view.revenue_line_options.map((o) => {
       const input = h("input", { type: "checkbox", value: o.id, "aria-describedby": `rl-${o.id}` });
@@ -638,8 +640,8 @@ function decisions() {
 
   // funding applications
   const applyNode = schema.field("funding.apply");
-  const fundingSet = keep("funding.apply", h("fieldset", { id: "sec-funding" },
-    h("legend", { text: "Apply for funding" }),
+  const fundingSet = keep("funding.apply", h("fieldset", {},
+    h("legend", { text: label(applyNode, "apply") }),
     h("p", { class: "problem", role: "alert" }),
     h("p", { class: "hint muted", text: `${applyNode.description || ""} At most ${applyNode.maxItems}.` }),
     h("div", { class: "choices" }, view.funding.map((o) => {
@@ -648,7 +650,7 @@ function decisions() {
       syncs.push((vals) => {
         input.checked = vals.funding.apply.includes(o.id);
       });
-      const detail = `${humanize(o.family)} ${o.kind}: ${euros(o.amount)} a year for ${o.term} year${o.term > 1 ? "s" : ""}` +
+      const detail = `${schema.name("families", o.family)} ${o.kind}: ${euros(o.amount)} a year for ${o.term} year${o.term > 1 ? "s" : ""}` +
         (o.cofinancing ? `, co-financing ${Math.round(o.cofinancing * 100)}%` : "") +
         (o.staff_fte ? `, ${number(o.staff_fte, 1)} FTE` : "") + (o.projects_only ? ", projects only" : "") + ". " + o.description +
         (o.reason ? ` Not eligible: ${o.reason}.` : "");
@@ -666,7 +668,7 @@ function decisions() {
     h("p", { class: "hint muted", text: recruitNode.description || "" }),
     schema.keys(recruitNode).map((segment) => {
       const box = keep(`recruitment.${segment}`, numberField({
-        key: `recruitment.${segment}`, node: { ...effort, "x-step": effort["x-step"] || 0.1 },
+        key: `recruitment.${segment}`, node: { ...effort, step: recruitNode.step, unit: recruitNode.unit },
         name: `${schema.enumLabel(recruitNode, segment)} (${view.members_by_segment[segment] ?? 0} members)`,
         value: values.recruitment[segment], hint: " ",
         onCommit: (v) => edit("recruitment", { ...draftShown().recruitment, [segment]: v }),
@@ -715,9 +717,8 @@ function decisions() {
     h("p", { class: "problem", role: "alert" }),
     h("p", { class: "hint muted", text: targetsNode.description || "" }),
     schema.keys(targetsNode).map((kpi) => {
-      const unit = Math.max((view.yardstick[kpi] || 10) / 10, 0.1);
       const box = keep(`strategy.targets.${kpi}`, numberField({
-        key: `strategy.targets.${kpi}`, node: { ...targetBounds, "x-step": Number(unit.toFixed(2)) },
+        key: `strategy.targets.${kpi}`, node: { ...targetBounds, step: targetsNode.step, unit: schema.name("kpi_units", kpi) },
         name: schema.enumLabel(targetsNode, kpi), value: values.strategy.targets[kpi],
         hint: `A strong cluster adds ${number(view.yardstick[kpi] ?? 0, 1)}.`,
         onCommit: (v) => {
@@ -730,7 +731,7 @@ function decisions() {
     }),
   ));
   const strategySet = keep("strategy", h("fieldset", {},
-    h("legend", { text: "Strategy" }),
+    h("legend", { text: label(strategyNode, "strategy") }),
     h("p", { class: "problem", role: "alert" }),
     h("p", { class: "hint muted", text: strategyNode.description || "" }),
     h("div", { class: "field" }, h("label", { for: "ambition", text: label(ambitionNode, "ambition") }), ambition,
@@ -742,7 +743,7 @@ function decisions() {
   // event responses
   const fresh = view.events.filter((e) => e.new && e.choices.length);
   const responses = keep("responses", h("fieldset", {},
-    h("legend", { text: "Event responses" }),
+    h("legend", { text: label(schema.field("responses"), "responses") }),
     h("p", { class: "problem", role: "alert" }),
     fresh.length ? null : h("p", { class: "muted", text: "No event card asks for a response this year." }),
     fresh.map((card) => {
@@ -786,18 +787,19 @@ function decisions() {
   });
 
   const nav = h("nav", { class: "row", "aria-label": "Decision sections" },
-    [["sec-budget", "Budget & staff"], ["sec-fees", "Fees & revenue"], ["sec-funding", "Funding"], ["sec-members", "Members & strategy"], ["sec-events", "Events"]]
-      .map(([id, text]) => h("a", { href: `#${id}`, text })));
+    SECTIONS.map((id) => h("a", { href: `#sec-${id}`, text: schema.name("sections", id) })));
+  const section = (id, ...content) =>
+    h("section", { class: "card", id: `sec-${id}`, "aria-labelledby": `h-${id}` },
+      h("h2", { id: `h-${id}`, text: schema.name("sections", id) }), ...content);
   const node = h("form", { class: "decisions", "aria-label": "Decisions for this year", novalidate: true, onsubmit: (e) => e.preventDefault() },
     nav,
-    h("section", { class: "card", id: "sec-budget-wrap", "aria-labelledby": "h-budget" }, h("h2", { id: "h-budget", text: "Budget & staff" }), budgetSet, staffSet),
-    h("section", { class: "card", id: "sec-fees", "aria-labelledby": "h-fees" }, h("h2", { id: "h-fees", text: "Fees & revenue" }), feeSet, revenueSet),
-    h("section", { class: "card", "aria-labelledby": "h-funding" }, h("h2", { id: "h-funding", text: "Funding" }), fundingSet),
-    h("section", { class: "card", id: "sec-members", "aria-labelledby": "h-members" }, h("h2", { id: "h-members", text: "Members & strategy" }), recruitSet, strategySet),
-    h("section", { class: "card", id: "sec-events", "aria-labelledby": "h-events" }, h("h2", { id: "h-events", text: "Events" }), responses),
+    section("budget_staff", budgetSet, staffSet),
+    section("fees_revenue", feeSet, revenueSet),
+    section("funding", fundingSet),
+    section("members_strategy", recruitSet, strategySet),
+    section("events", responses),
     panel,
   );
-  void budgetSet;
   state.form = { node, round: view.round, boxes, syncs, general };
   syncForm();
   return node;
@@ -855,16 +857,16 @@ function results() {
       tile("Revenue", euros(report.revenue_total), `costs ${euros(report.costs_total)}`),
       tile("Cash", euros(report.cash), `runway ${number(report.runway_months, 1)} months`),
       tile("Members", number(report.members.total), `+${joined} / −${left}`),
-      tile("Stage", humanize(report.stage), report.stage !== report.stage_before ? `was ${humanize(report.stage_before)}` : "unchanged")),
+      tile("Stage", state.schema.name("stages", report.stage), report.stage !== report.stage_before ? `was ${state.schema.name("stages", report.stage_before)}` : "unchanged")),
     h("div", { class: "grid" },
       h("section", { class: "card", "aria-labelledby": "r-news" }, h("h2", { id: "r-news", text: "What happened and why" }), newsList(report.news)),
       h("section", { class: "card", "aria-labelledby": "r-money" }, h("h2", { id: "r-money", text: "Money" }),
         table("Revenue by family", ["Family", "Revenue", "Share"],
-          Object.entries(report.revenue_by_family).map(([f, v]) => [humanize(f), euros(v), `${Math.round(report.financing_mix[f] || 0)}%`]), [1, 2]),
-        table("Costs", ["Cost", "EUR"], Object.entries(report.costs).map(([k, v]) => [humanize(k), euros(v)]), [1]),
+          Object.entries(report.revenue_by_family).map(([f, v]) => [state.schema.name("families", f), euros(v), `${Math.round(report.financing_mix[f] || 0)}%`]), [1, 2]),
+        table("Costs", ["Cost", "EUR"], Object.entries(report.costs).map(([k, v]) => [state.schema.name("costs", k), euros(v)]), [1]),
         h("p", {}, `Funding won: ${report.funding.won.join(", ") || "none"}. Lost: ${report.funding.lost.join(", ") || "none"}.`)),
       h("section", { class: "card", "aria-labelledby": "r-score" }, h("h2", { id: "r-score", text: "Scorecard" }),
-        table("Score components", ["Component", "Score"], Object.entries(report.score.components).map(([k, v]) => [humanize(k), number(v, 1)]), [1])),
+        table("Score components", ["Component", "Score"], Object.entries(report.score.components).map(([k, v]) => [state.schema.name("components", k), number(v, 1)]), [1])),
     ),
     h("section", { class: "card", "aria-labelledby": "r-paper" }, h("h2", { id: "r-paper", class: "visually-hidden", text: "Newspaper" }), newspaper(state.public?.newspaper, state.team.team)),
   );
@@ -884,7 +886,7 @@ function historyScreen() {
       { name: "Game score", values: reports.map((r) => r.score.game_score) },
     ], (v) => number(v, 0)),
     stackedColumns("Financing mix (% of revenue)", labels,
-      families.map((f) => ({ name: humanize(f), color: FAMILY_COLORS[f], values: reports.map((r) => r.financing_mix[f] || 0) })),
+      families.map((f) => ({ name: state.schema.name("families", f), color: FAMILY_COLORS[f], values: reports.map((r) => r.financing_mix[f] || 0) })),
       (v) => `${Math.round(v)}%`),
     lineChart("Value impact", labels, state.schema.keys(kpiNode).map((k) => ({
       name: state.schema.enumLabel(kpiNode, k), values: reports.map((r) => r.kpis[k] ?? 0),
