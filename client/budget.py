@@ -3,13 +3,17 @@
 The board sets a total budget and shares it over the service lines; what is
 not shared is the remainder, so ``sum(lines) + remainder == total`` always.
 Raising a line takes from the remainder only, never silently from another line.
+The steps and the ceiling are the budget field's metadata (``game.decisions``).
 """
 
 from __future__ import annotations
 
-STEP = 500.0
-TOTAL_STEP = 5_000.0
-MAX_TOTAL = 2_000_000.0
+from game.decisions import field_spec
+
+_BUDGET = field_spec("budget")
+STEP = float(_BUDGET.step or 1.0)
+TOTAL_STEP = float(_BUDGET.big_step or STEP)
+MAX_TOTAL = float(_BUDGET.maximum or 0.0)
 
 
 def allocated(budget: dict[str, float]) -> float:

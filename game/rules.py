@@ -1,15 +1,17 @@
 """The rules a round's decisions must follow, given the state: one list of problems.
 
-``check_decisions`` is what the server applies before it accepts a submission and
-what the client runs live while players edit, so both refuse the same things.
-``apply_policy`` turns the decisions into the standing policy for the year.
+``check_decisions`` is what the server applies before it accepts a submission; it
+also runs it on every draft and sends the problems with it, and the client shows
+them (the client itself has no game state: it checks only the decisions model and
+the eligibility each funding card carries). ``apply_policy`` turns the decisions
+into the standing policy for the year.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from game.decisions import Decisions
+from game.decisions import Decisions, standing_scalars
 from game.events import combine_effects, new_event_ids
 from game.funding import ineligibility
 from game.scenario import Scenario
@@ -109,6 +111,10 @@ def apply_policy(policy: Policy, decisions: Decisions) -> tuple[Policy, bool]:
         changes["recruitment"] = policy.recruitment | {
             s.value: v for s, v in decisions.recruitment.items()
         }
+    for name in standing_scalars():  # one number each: carried on as it is
+        value = getattr(decisions, name)
+        if value is not None:
+            changes[name] = value
     revised = False
     if decisions.strategy is not None:
         new = (

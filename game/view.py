@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from game.decisions import standing_scalars
 from game.events import combine_effects, new_event_ids
 from game.funding import funding_options
 from game.report import RoundReport
@@ -101,6 +102,11 @@ class TeamView(Strict):
     focus_areas: list[str]
     targets: dict[Kpi, float]
     strategy_set: bool
+    policy: dict[str, float] = Field(
+        default_factory=dict,
+        description="Last year's value of every standing policy field that is one number "
+        "(see the field metadata), by field name.",
+    )
     agreements: list[AgreementView]
     funding: list[FundingOption]
     revenue_line_options: list[RevenueLineOption]
@@ -144,6 +150,7 @@ def team_view(
         focus_areas=list(policy.focus_areas),
         targets=policy.targets,
         strategy_set=policy.strategy_set,
+        policy={name: getattr(policy, name) for name in standing_scalars()},
         agreements=[
             AgreementView(
                 source=a.source,

@@ -113,3 +113,21 @@ def test_the_copies_read_from_the_one_vocabulary():
     assert COST_NAMES is VOCABULARY["costs"]
     assert PLURAL["startup"] == ("startup", "startups")
     assert service_name("member_relations") == "member relations"
+
+
+def test_every_standing_number_is_carried_in_the_policy_and_shown_in_the_view():
+    """A standing field of one number needs no rule of its own: the policy holds it by name."""
+    from dataclasses import fields
+
+    from game.decisions import standing_scalars
+    from game.scenario import load_scenario
+    from game.setup import initial_state
+    from game.state import Policy
+    from game.view import team_view
+
+    names = {f.name for f in fields(Policy)}
+    for name in standing_scalars():
+        assert name in names, f"Policy has no field {name!r} to carry the decision on"
+    scenario = load_scenario("tutorial")
+    view = team_view(initial_state(scenario, 1), scenario)
+    assert set(view.policy) == set(standing_scalars())

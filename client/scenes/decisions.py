@@ -2,8 +2,14 @@
 
 Every change goes to ``model.edit`` (the loop sends it to the server, which
 shares it with teammates); what the screen shows is the draft as the server
-last sent it with this board member's unsent edits on top. Live validation
-uses the decisions model and the eligibility each funding card carries.
+last sent it with this board member's unsent edits on top. The client checks
+the decisions model and the eligibility each funding card carries as the board
+edits; the game rules are the server's (``check_decisions``), and the problems it
+sends with every draft are shown beside the submit button.
+
+Every control takes its label, unit, step and bounds from the decisions model's
+field metadata (``game.decisions.decision_fields``); a standing policy field of one
+number that has no control of its own here gets a stepper in its section.
 """
 
 from __future__ import annotations
@@ -17,13 +23,29 @@ from client.scenes import decisions_view as look
 from client.scenes.base import Scene
 from client.scenes.common import KPI_NAMES, SEGMENTS, SERVICE_NAMES
 from client.widgets import Control, Rect, split_columns, split_rows
+from game.decisions import decision_fields, field_spec
+from game.metadata import FieldSpec
+from game.vocabulary import Section
 
-SECTIONS = ("Budget & staff", "Fees & revenue", "Funding", "Members & strategy", "Events")
-FEE_MODELS = ("none", "flat", "tiered", "share_program")
-FEE_STEP = 50.0
-STAFF_STEPS = {"hire_fte": 0.1, "let_go_fte": 0.1, "hire_interns": 1, "let_go_interns": 1}
-STAFF_LIMITS = {"hire_fte": 5.0, "let_go_fte": 20.0, "hire_interns": 5, "let_go_interns": 10}
-MAX_FOCUS = 5
+SECTIONS: tuple[Section, ...] = tuple(Section)
+STAFF_FIELDS = tuple(
+    spec.path.removeprefix("staffing.")
+    for spec in decision_fields()
+    if spec.path.startswith("staffing.")
+)
+
+
+def step_value(spec: FieldSpec, value: float, steps: int) -> float | int:
+    """Return a value moved by whole steps of the field, kept within its bounds."""
+    step = spec.step or 1.0
+    moved = float(value) + steps * step
+    low = spec.minimum if spec.minimum is not None else float("-inf")
+    high = spec.maximum if spec.maximum is not None else float("inf")
+    moved = max(low, min(moved, high))
+    if spec.kind == "integer":
+        return round(moved)
+    decimals = len(f"{step:.9f}".rstrip("0").split(".")[1])
+    return round(moved, decimals)
 
 
 class DecisionsScene(Scene):
@@ -61,7 +83,18 @@ class DecisionsScene(Scene):
             or {str(k): v for k, v in view.recruitment.items()},
             "strategy": strategy,
             "responses": dict(data.get("responses") or {}),
+        } | {
+            spec.path: self._number(spec, data)
+            for section in SECTIONS
+            for spec in look.generic_fields(section)
         }
+
+    def _number(self, spec: FieldSpec, data: dict[str, Any]) -> float:
+        """Return a one-number field as shown: the draft's, else last year's standing value."""
+        value = data.get(spec.path)
+        if value is None:
+            value = self.model.team.view.policy.get(spec.path, spec.minimum or 0.0)
+        return float(value)
 
     def total(self, values: dict[str, Any] | None = None) -> float:
         values = values or self.values()
@@ -91,7 +124,12 @@ class DecisionsScene(Scene):
         builder = (self._budget, self._fees, self._funding, self._members, self._events)[
             self.section
         ]
+        extra = look.generic_fields(SECTIONS[self.section])
+        body, rows = look.generic_layout(self.theme, body, len(extra))
         found += builder(body)
+        found += [
+            Control(f"field:{spec.path}", r, "stepper") for spec, r in zip(extra, rows, strict=True)
+        ]
         found.append(self._submit_control(side))
         return found
 
@@ -120,7 +158,7 @@ class DecisionsScene(Scene):
             Control(f"line:{s}", r, "slider")
             for s, (_, r) in zip(SERVICE_NAMES, rows[1:], strict=True)
         ]
-        for key, r in zip(STAFF_STEPS, look.staff_rows(theme, right), strict=True):
+        for key, r in zip(STAFF_FIELDS, look.staff_rows(theme, right), strict=True):
             found.append(Control(f"staff:{key}", r, "stepper"))
         return found
 
@@ -129,7 +167,8 @@ class DecisionsScene(Scene):
         left, right = split_columns(body, [1.0, 1.25], theme.px(16))
         models, levels = look.fee_layout(theme, left)
         found = [
-            Control(f"fee_model:{m}", r, "chip") for m, r in zip(FEE_MODELS, models, strict=True)
+            Control(f"fee_model:{m}", r, "chip")
+            for m, r in zip(field_spec("fees.model").options, models, strict=True)
         ]
         fees = self.values()["fees"]
         shown = look.fee_levels(fees["model"])
@@ -223,10 +262,11 @@ class DecisionsScene(Scene):
     def _toggle_focus(self, key: str, values: dict[str, Any]) -> None:
         strategy = dict(values["strategy"])
         areas = list(strategy.get("focus_areas") or [])
+        most = field_spec("strategy.focus_areas").max_items
         if key in areas:
             areas.remove(key)
-        elif len(areas) >= MAX_FOCUS:
-            self.model.say(f"At most {MAX_FOCUS} focus areas; fewer means more focus.")
+        elif most is not None and len(areas) >= most:
+            self.model.say(f"At most {most} focus areas; fewer means more focus.")
             return
         else:
             areas.append(key)
@@ -245,12 +285,18 @@ class DecisionsScene(Scene):
             self._step_staff(key, step, values)
         elif kind == "fee":
             fees = values["fees"]
-            fees = fees | {key: max(0.0, float(fees.get(key, 0.0)) + step * FEE_STEP)}
-            self.model.edit("fees", fees)
+            level = step_value(field_spec(f"fees.{key}"), float(fees.get(key, 0.0)), step)
+            self.model.edit("fees", fees | {key: level})
         elif kind == "recruit":
-            self._set_recruit(key, values["recruitment"].get(key, 0.0) + step * 0.1, values)
+            effort = step_value(
+                field_spec("recruitment"), values["recruitment"].get(key, 0.0), step
+            )
+            self._set_recruit(key, effort, values)
         elif kind == "target":
             self._step_target(key, step, values)
+        elif kind == "field":
+            spec = next(s for s in look.generic_fields(SECTIONS[self.section]) if s.path == key)
+            self.model.edit(key, step_value(spec, values[key], step))
 
     def _set_total(self, total: float, values: dict[str, Any]) -> None:
         shrunk, total = money_rules.set_total(values["budget"], total)
@@ -260,21 +306,22 @@ class DecisionsScene(Scene):
 
     def _step_staff(self, key: str, step: int, values: dict[str, Any]) -> None:
         staffing = dict(values["staffing"])
-        value = float(staffing.get(key, 0)) + step * STAFF_STEPS[key]
-        value = max(0.0, min(value, STAFF_LIMITS[key]))
-        staffing[key] = int(value) if "interns" in key else round(value, 1)
+        staffing[key] = step_value(field_spec(f"staffing.{key}"), staffing.get(key, 0), step)
         self.model.edit("staffing", staffing)
 
     def _set_recruit(self, segment: str, value: float, values: dict[str, Any]) -> None:
-        value = round(max(0.0, min(value, 1.0)), 2)
+        spec = field_spec("recruitment")
+        value = round(max(spec.minimum or 0.0, min(value, spec.maximum or 1.0)), 2)
         self.model.edit("recruitment", values["recruitment"] | {segment: value})
 
     def _step_target(self, kpi: str, step: int, values: dict[str, Any]) -> None:
         view = self.model.team.view
         strategy = dict(values["strategy"])
         targets = dict(strategy.get("targets") or {})
-        unit = max(view.yardstick.get(kpi, 10.0) / 10, 0.1)
-        targets[kpi] = round(max(0.0, float(targets.get(kpi, 0.0)) + step * unit), 2)
+        spec = field_spec("strategy.targets")
+        unit = max(view.yardstick.get(kpi, 10.0) / 10, spec.step or 0.0)
+        value = float(targets.get(kpi, 0.0)) + step * unit
+        targets[kpi] = round(max(spec.minimum or 0.0, min(value, spec.maximum or value)), 2)
         self.model.edit("strategy", strategy | {"targets": targets})
 
     def slide(self, control: Control, fraction: float) -> None:
@@ -303,12 +350,16 @@ class DecisionsScene(Scene):
             pygame.K_DOWN,
         ):
             return False
-        elif event.unicode and event.unicode.isprintable() and len(words) < 280:
+        elif event.unicode and event.unicode.isprintable() and len(words) < self._longest():
             words += event.unicode
         else:
             return True
         self.model.edit("strategy", strategy | {"ambition": words})
         return True
+
+    @staticmethod
+    def _longest() -> int:
+        return field_spec("strategy.ambition").max_items or 0
 
     # ------------------------------------------------------------ drawing
 

@@ -27,22 +27,37 @@ from client.widgets import (
     text,
     text_box,
 )
+from game.decisions import decision_fields, field_spec
+from game.metadata import FieldSpec
+from game.vocabulary import SECTION_LABELS, Section
+from game.vocabulary import label as display_name
 
 if TYPE_CHECKING:
     from client.scenes.decisions import DecisionsScene
 
-SECTION_TITLES = ("Budget & staff", "Fees & revenue", "Funding", "Members & strategy", "Events")
-FEE_MODEL_NAMES = {
-    "none": "No fee",
-    "flat": "Flat",
-    "tiered": "By size",
-    "share_program": "Share program",
-}
+
+SECTION_TITLES = tuple(SECTION_LABELS[section] for section in Section)
+FEE_MODEL_NAMES = {m: display_name("fee_models", m) for m in field_spec("fees.model").options}
+
+
+def titled(spec: FieldSpec) -> str:
+    """Return a field's label with its unit (unless the label says it), as a caption."""
+    if not spec.unit or spec.unit.lower() in spec.label.lower():
+        return spec.label
+    return f"{spec.label} ({spec.unit})"
+
+
+def shown(spec: FieldSpec, value: float) -> str:
+    """Return a number as its stepper shows it (the caption carries the unit)."""
+    if spec.unit == "EUR" or spec.unit.startswith("EUR "):
+        return charts.money(value)
+    return f"{value:g}"
+
+
 STAFF_NAMES = {
-    "hire_fte": "Hire staff (FTE)",
-    "let_go_fte": "Let staff go (FTE)",
-    "hire_interns": "Take on interns",
-    "let_go_interns": "End internships",
+    spec.path.removeprefix("staffing."): titled(spec)
+    for spec in decision_fields()
+    if spec.path.startswith("staffing.")
 }
 
 # ------------------------------------------------------------ layout (pure)
@@ -88,6 +103,36 @@ def fee_layout(theme: Theme, rect: Rect) -> tuple[list[Rect], list[Rect]]:
         Rect(r.right - theme.px(160), r.centery - theme.px(17), theme.px(160), theme.px(34))
         for r in rows
     ]
+
+
+def generic_fields(section: Section) -> list[FieldSpec]:
+    """Return the section's top-level fields of one number: no control of their own here."""
+    return [
+        spec
+        for spec in decision_fields()
+        if "." not in spec.path and spec.kind in ("number", "integer") and spec.section == section
+    ]
+
+
+def generic_layout(theme: Theme, body: Rect, count: int) -> tuple[Rect, list[Rect]]:
+    """Return the body left for the section's own controls, and the steppers of the fields
+    that have no control of their own (two a row, in a card at the bottom)."""
+    if count == 0:
+        return body, []
+    lines = (count + 1) // 2
+    height = theme.px(16 + 26 + 16) + lines * theme.px(42)
+    gap = theme.px(12)
+    strip = Rect(body.x, body.bottom - height, body.width, height)
+    rest = Rect(body.x, body.y, body.width, body.height - height - gap)
+    inner = _inner(theme, strip)
+    cells = []
+    for i in range(count):
+        row, col = divmod(i, 2)
+        width = (inner.width - theme.px(16)) // 2
+        x = inner.x + col * (width + theme.px(16))
+        y = inner.y + row * theme.px(42)
+        cells.append(Rect(x + width - theme.px(160), y, theme.px(160), theme.px(34)))
+    return rest, cells
 
 
 def fee_levels(model: str) -> list[str]:
@@ -173,9 +218,53 @@ def draw(scene: DecisionsScene, surface: pygame.Surface, rect: Rect) -> None:
         c = controls[f"section:{i}"]
         chip(surface, scene.theme, c, name, i == scene.section, scene.focus == c.id, size=14)
     values = scene.values()
+    extra = generic_fields(tuple(Section)[scene.section])
+    full = body
+    body, _ = generic_layout(scene.theme, full, len(extra))
     section = (_budget, _fees, _funding, _members, _events)[scene.section]
     section(scene, surface, body, controls, values)
+    if extra:
+        top = body.bottom + scene.theme.px(12)
+        strip = Rect(full.x, top, full.width, full.bottom - top)
+        _generic(scene, surface, strip, controls, values, extra)
     _submit_panel(scene, surface, side, controls["submit"])
+
+
+def _generic(
+    scene: DecisionsScene,
+    surface: pygame.Surface,
+    body: Rect,
+    controls: dict[str, Control],
+    values: dict[str, Any],
+    fields: list[FieldSpec],
+) -> None:
+    """Draw the steppers of the fields that have no control of their own."""
+    theme = scene.theme
+    inner = card(surface, theme, body, "Other decisions")
+    for spec in fields:
+        c = controls[f"field:{spec.path}"]
+        half = (inner.width - theme.px(16)) // 2
+        caption = theme.fit(titled(spec), half - c.rect.width - theme.px(8), 13)
+        text(
+            surface,
+            theme,
+            caption,
+            (c.rect.right - half, c.rect.centery),
+            13,
+            t.TEXT,
+            anchor="midleft",
+        )
+        stepper(surface, theme, c, shown(spec, values[spec.path]), scene.focus == c.id)
+        problem = _field_problem(scene, spec.path)
+        if problem:
+            text(
+                surface,
+                theme,
+                theme.fit(problem, half, 11),
+                (c.rect.right - half, c.rect.bottom + theme.px(1)),
+                11,
+                t.VERMILLION,
+            )
 
 
 def _field_problem(scene: DecisionsScene, prefix: str) -> str:
@@ -191,7 +280,7 @@ def _budget(
 ) -> None:
     theme = scene.theme
     left, right = split_columns(body, [1.6, 1.0], theme.px(16))
-    card(surface, theme, left, "Budget over the service lines")
+    card(surface, theme, left, field_spec("budget").label)
     total = scene.total(values)
     rows = budget_rows(theme, left)
     text(surface, theme, "Total budget", rows[0][0].midleft, 15, t.TEXT, True, "midleft")
@@ -249,7 +338,7 @@ def _staff(
 ) -> None:
     theme = scene.theme
     view = scene.model.team.view
-    inner = card(surface, theme, rect, "Staffing")
+    inner = card(surface, theme, rect, field_spec("staffing").label)
     staffing = values["staffing"]
     for key, label in STAFF_NAMES.items():
         c = controls[f"staff:{key}"]
@@ -286,7 +375,7 @@ def _fees(
 ) -> None:
     theme = scene.theme
     left, right = split_columns(body, [1.0, 1.25], theme.px(16))
-    inner = card(surface, theme, left, "Membership fees")
+    inner = card(surface, theme, left, field_spec("fees").label)
     fees = values["fees"]
     for model_id, name in FEE_MODEL_NAMES.items():
         c = controls[f"fee_model:{model_id}"]
@@ -295,7 +384,7 @@ def _fees(
         c = controls.get(f"fee:{key}")
         if c is None:
             continue
-        label = "Fee per member a year" if key == "flat" else f"{key.capitalize()} members, a year"
+        label = titled(field_spec(f"fees.{key}"))
         text(surface, theme, label, (inner.x, c.rect.centery), 14, t.TEXT, anchor="midleft")
         stepper(surface, theme, c, charts.money(float(fees.get(key, 0.0))), scene.focus == c.id)
     advice = (
@@ -310,7 +399,7 @@ def _fees(
         13,
         t.MUTED,
     )
-    card(surface, theme, right, "Private revenue lines")
+    card(surface, theme, right, field_spec("funding.revenue_lines").label)
     running = set(values["revenue_lines"])
     for option in scene.model.team.view.revenue_line_options:
         c = controls[f"revenue:{option.id}"]
@@ -442,7 +531,7 @@ def _members(
     theme = scene.theme
     view = scene.model.team.view
     left, right = split_columns(body, [1.0, 1.3], theme.px(16))
-    inner = card(surface, theme, left, "Recruitment effort by segment")
+    inner = card(surface, theme, left, field_spec("recruitment").label)
     for segment in SEGMENTS:
         c = controls[f"recruit:{segment}"]
         row = Rect(inner.x, c.rect.y, inner.width, c.rect.height)
@@ -476,7 +565,15 @@ def _members(
     inner = card(surface, theme, right, title)
     strategy = values["strategy"]
     ambition = controls["ambition"]
-    text(surface, theme, "Ambition", (inner.x, ambition.rect.y - theme.px(20)), 13, t.MUTED, True)
+    text(
+        surface,
+        theme,
+        field_spec("strategy.ambition").label,
+        (inner.x, ambition.rect.y - theme.px(20)),
+        13,
+        t.MUTED,
+        True,
+    )
     text_box(
         surface,
         theme,
@@ -487,13 +584,14 @@ def _members(
         14,
         True,
     )
+    focus = field_spec("strategy.focus_areas")
     areas = set(strategy.get("focus_areas") or [])
     first = controls[f"focus:{view.focus_area_options[0].id}"] if view.focus_area_options else None
     if first is not None:
         text(
             surface,
             theme,
-            f"Focus areas ({len(areas)} of up to 5)",
+            f"{focus.label} ({len(areas)} of up to {focus.max_items})",
             (inner.x, first.rect.y - theme.px(22)),
             13,
             t.MUTED,
@@ -507,7 +605,7 @@ def _members(
     text(
         surface,
         theme,
-        "Value-impact targets for the last year",
+        field_spec("strategy.targets").label,
         (inner.x, first_target.rect.y - theme.px(22)),
         13,
         t.MUTED,
