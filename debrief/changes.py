@@ -4,9 +4,12 @@ Each round's decisions are compared with the standing policy they changed
 (``game.rules.apply_policy``, from the scenario's starting position), and each
 change gets a size: the share of the budget moved, the relative change of the
 fees, the share of the staff hired or let go, and fixed sizes for lines started
-or stopped, new applications, strategy changes and answers to event cards. The
-news of that year (and, when it says little, of the next) whose topic the
-decision touches is what explains the effect.
+or stopped, new applications, strategy changes and answers to event cards; a
+standing policy field of one number gets its relative change. A change is named
+by its decision field's path; the news that explains its effect is, in that year
+(and, when it says little, the next), first the items whose cause is that field
+(or, for answers, the event card answered), then the items on the topics the
+field's metadata names. No news text is searched.
 """
 
 from __future__ import annotations
@@ -16,33 +19,13 @@ from dataclasses import dataclass, field
 
 from debrief.names import segment_name, service_name
 from debrief.series import source_labels
-from game.decisions import Decisions
-from game.report import NewsItem, RoundReport
+from game.decisions import Decisions, field_spec, standing_scalars
+from game.report import EVENT, NewsItem, RoundReport
 from game.rules import apply_policy
 from game.scenario import FeeSchedule, Scenario
 from game.state import Policy
 from game.vocabulary import SEGMENTS, SERVICES, FeeModel
 
-TOPICS: dict[str, tuple[str, ...]] = {
-    "budget": ("members", "impact", "staff"),
-    "fees": ("members", "cash"),
-    "staffing": ("staff", "cash"),
-    "applications": ("funding",),
-    "revenue_lines": ("cash", "funding", "members"),
-    "recruitment": ("members",),
-    "strategy": ("impact", "members"),
-    "responses": ("events", "members", "cash"),
-}
-KEYWORDS: dict[str, tuple[str, ...]] = {
-    "budget": ("service", "contact", "engagement", "value"),
-    "fees": ("fee",),
-    "staffing": ("staff", "capacity", "hire", "intern"),
-    "applications": ("won", "lost", "application"),
-    "revenue_lines": ("income", "revenue", "line"),
-    "recruitment": ("joined", "recruit"),
-    "strategy": ("impact", "focus", "target", "strategy"),
-    "responses": ("event", "crisis", "engagement"),
-}
 SMALLEST = 0.05  # changes smaller than this are carrying on, not changing
 NEWS_PER_CHANGE = 2
 
@@ -50,7 +33,7 @@ NEWS_PER_CHANGE = 2
 @dataclass(frozen=True)
 class Change:
     round: int
-    kind: str  # a key of TOPICS
+    kind: str  # the path of the decision field that changed
     text: str
     size: float
     news: list[tuple[int, NewsItem]] = field(default_factory=list)  # (round, item)
@@ -99,11 +82,13 @@ def decision_changes(
             + _recruitment(policy, new)
             + _strategy(policy, chosen, revised)
             + _responses(chosen, scenario)
+            + _standing_numbers(policy, new)
         )
         following = reports[index + 1] if index + 1 < len(reports) else None
+        answered = {EVENT + card for card in chosen.responses}
         for kind, text, size in found:
             if size >= SMALLEST:
-                news = _explaining(kind, report, following)
+                news = _explaining(kind, answered, report, following)
                 changes.append(Change(report.round, kind, text, size, news))
         policy, staff, applied = new, report.staff.fte, set(chosen.funding.apply)
     return changes
@@ -162,14 +147,16 @@ def _fees(before: FeeSchedule, chosen: FeeSchedule | None) -> Found:
 def _staffing(chosen: Decisions, fte: float) -> Found:
     staffing, base, found = chosen.staffing, max(fte, 0.5), []
     if staffing.hire_fte > 0:
-        found.append(("staffing", f"Hired {staffing.hire_fte:g} FTE", staffing.hire_fte / base))
+        hired = f"Hired {staffing.hire_fte:g} FTE"
+        found.append(("staffing.hire_fte", hired, staffing.hire_fte / base))
     if staffing.let_go_fte > 0:
         text = f"Let {staffing.let_go_fte:g} FTE go"
-        found.append(("staffing", text, staffing.let_go_fte / base))
+        found.append(("staffing.let_go_fte", text, staffing.let_go_fte / base))
     interns = staffing.hire_interns - staffing.let_go_interns
     if interns:
         verb = "Took on" if interns > 0 else "Ended the placement of"
-        found.append(("staffing", f"{verb} {abs(interns)} intern(s)", 0.1 * abs(interns)))
+        path = "staffing.hire_interns" if interns > 0 else "staffing.let_go_interns"
+        found.append((path, f"{verb} {abs(interns)} intern(s)", 0.1 * abs(interns)))
     return found
 
 
@@ -186,7 +173,7 @@ def _applications(
     outcome += [f"lost {', '.join(lost)}"] if lost else []
     if outcome:
         text += f" ({'; '.join(outcome)})"
-    return [("applications", text, min(0.25 * len(new), 0.75))]
+    return [("funding.apply", text, min(0.25 * len(new), 0.75))]
 
 
 def _revenue_lines(before: Policy, after: Policy, labels: dict[str, str]) -> Found:
@@ -200,7 +187,7 @@ def _revenue_lines(before: Policy, after: Policy, labels: dict[str, str]) -> Fou
     if not parts:
         return []
     text = "Revenue lines: " + "; ".join(parts)
-    return [("revenue_lines", text, 0.3 * (len(started) + len(stopped)))]
+    return [("funding.revenue_lines", text, 0.3 * (len(started) + len(stopped)))]
 
 
 def _recruitment(before: Policy, after: Policy) -> Found:
@@ -246,16 +233,54 @@ def _responses(chosen: Decisions, scenario: Scenario) -> Found:
     return found
 
 
-def _explaining(
-    kind: str, report: RoundReport, following: RoundReport | None
-) -> list[tuple[int, NewsItem]]:
-    """Return the news items of the year (then the next) on the topics the decision touches.
+def _standing_numbers(before: Policy, after: Policy) -> Found:
+    """Return the changes of the standing policy fields of one number, by their metadata."""
+    found = []
+    for name in standing_scalars():
+        old, new = float(getattr(before, name)), float(getattr(after, name))
+        if old == new:
+            continue
+        spec = field_spec(name)
+        unit = f" {spec.unit}" if spec.unit else ""
+        size = min(abs(new - old) / max(abs(old), spec.step or 1.0), 1.0)
+        found.append((name, f"{spec.label}: {old:g} → {new:g}{unit}", size))
+    return found
 
-    Items that name what the decision is about come first.
+
+def _topics(path: str) -> list[str]:
+    """Return the news topics of a field, or of the nearest group that names some."""
+    while True:
+        spec = field_spec(path)
+        if spec.topics or "." not in path:
+            return [str(topic) for topic in spec.topics]
+        path = path.rpartition(".")[0]
+
+
+def _explaining(
+    path: str, answered: set[str], report: RoundReport, following: RoundReport | None
+) -> list[tuple[int, NewsItem]]:
+    """Return the news items of the year (then the next) that the decision explains.
+
+    Items caused by the decision field, a part of it or the group it belongs to (or
+    by the event cards answered) come first, then items on the field's topics.
     """
-    topics, words = TOPICS[kind], KEYWORDS[kind]
-    news = [(report.round, item) for item in report.news if item.topic in topics]
-    news.sort(key=lambda pair: not any(w in pair[1].text.lower() for w in words))
-    if len(news) < NEWS_PER_CHANGE and following is not None:
-        news += [(following.round, item) for item in following.news if item.topic in topics]
+    topics = _topics(path)
+
+    def caused(item: NewsItem) -> bool:
+        cause = item.cause
+        return (
+            cause == path
+            or cause.startswith(path + ".")
+            or path.startswith(cause + ".")
+            or cause in answered
+        )
+
+    news: list[tuple[int, NewsItem]] = []
+    for shown in (report, following):
+        if shown is None or len(news) >= NEWS_PER_CHANGE:
+            break
+        news += [(shown.round, item) for item in shown.news if caused(item)]
+        news += [
+            (shown.round, item) for item in shown.news if not caused(item) and item.topic in topics
+        ]
     return news[:NEWS_PER_CHANGE]

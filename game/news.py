@@ -8,14 +8,36 @@ candidates carry a salience; the most salient are kept, and three fallbacks
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.report import FundingReport, MemberReport, NewsItem, RoundReport, ScoreReport, StaffReport
-from game.scenario import EventCard, Scenario
+from game.report import (
+    EVENT,
+    OUTCOME,
+    FundingReport,
+    MemberReport,
+    NewsItem,
+    RoundReport,
+    ScoreReport,
+    StaffReport,
+)
+from game.scenario import EventCard, EventEffects, Scenario
 from game.scoring import game_score
 from game.state import ClusterState
-from game.vocabulary import SEGMENT_NOUNS, SEGMENTS, Family, Kpi, Segment, Stage, Stress
+from game.vocabulary import (
+    SEGMENT_NOUNS,
+    SEGMENTS,
+    Family,
+    FundingKind,
+    JoinReason,
+    Kpi,
+    LeaveReason,
+    Segment,
+    Stage,
+    Stress,
+    Topic,
+)
 
 if TYPE_CHECKING:
     from game.year import Year
@@ -41,8 +63,27 @@ def _name(segment: Segment, count: int) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _item(salience: float, topic: str, text: str, tone: str) -> tuple[float, NewsItem]:
-    return salience, NewsItem(topic=topic, text=text, tone=tone)  # type: ignore[arg-type]
+def _item(
+    salience: float, topic: Topic, text: str, tone: str, cause: str
+) -> tuple[float, NewsItem]:
+    return salience, NewsItem(topic=topic, cause=cause, text=text, tone=tone)  # type: ignore[arg-type]
+
+
+LEAVE_CAUSES = {
+    LeaveReason.FEES.value: "fees",
+    LeaveReason.CONTACT.value: "budget.member_relations",
+    LeaveReason.RELEVANCE.value: "budget",
+}
+JOIN_CAUSES = {JoinReason.RECRUITED.value: "recruitment", JoinReason.SERVICES.value: "budget"}
+
+
+def _card_cause(year: Year, touches: Callable[[EventEffects], bool]) -> str:
+    """Return the cause of an item an event card's effects produced: the first such card."""
+    for active in year.state.events:
+        card = year.scenario.event_card(active.event_id)
+        if any(touches(e) for e in [card.effects, *(c.effects for c in card.choices)]):
+            return EVENT + card.id
+    return OUTCOME
 
 
 def _member_items(year: Year, members: MemberReport) -> list[tuple[float, NewsItem]]:
@@ -52,20 +93,25 @@ def _member_items(year: Year, members: MemberReport) -> list[tuple[float, NewsIt
         return []
     for segment, count in members.left.items():
         if count:
-            text = f"{_name(segment, count)} left: {members.leave_reasons[segment]}."
-            items.append(_item(2.0 * count + 1, "members", text, "bad"))
+            reason = members.leave_reasons[segment]
+            text = f"{_name(segment, count)} left: {reason}."
+            cause = LEAVE_CAUSES.get(reason, OUTCOME)
+            items.append(_item(2.0 * count + 1, Topic.MEMBERS, text, "bad", cause))
     for segment, count in members.joined.items():
         if count:
-            text = f"{_name(segment, count)} joined: {members.join_reasons[segment]}."
-            items.append(_item(1.5 * count, "members", text, "good"))
+            reason = members.join_reasons[segment]
+            text = f"{_name(segment, count)} joined: {reason}."
+            cause = JOIN_CAUSES.get(reason, OUTCOME)
+            items.append(_item(1.5 * count, Topic.MEMBERS, text, "good", cause))
     if year.happenings.arrived:
         items.append(
             _item(
                 9,
-                "members",
+                Topic.MEMBERS,
                 f"{year.happenings.arrived} new organizations arrived in "
                 "the region: the field has reached its tipping point.",
                 "good",
+                _card_cause(year, lambda e: e.activate_prospects > 0),
             )
         )
     return items
@@ -82,16 +128,18 @@ def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
         )
         if entry.staff_fte >= 0.3:
             text += f"; it takes {entry.staff_fte:g} FTE of staff time a year"
-        items.append(_item(8, "funding", text + ".", "good"))
+        topic = Topic.PROJECTS if entry.kind == FundingKind.CALL else Topic.FUNDING
+        items.append(_item(8, topic, text + ".", "good", "funding.apply"))
     for funding_id in year.lost:
         entry = scenario.funding_entry(funding_id)
         chance = year.chances[funding_id]
         items.append(
             _item(
                 4,
-                "funding",
+                Topic.FUNDING,
                 f"Application for {entry.name} failed (its chance was {chance:.0%}).",
                 "bad",
+                "funding.apply",
             )
         )
     for funding_id in year.finished:
@@ -102,23 +150,28 @@ def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
             items.append(
                 _item(
                     9,
-                    "funding",
+                    Topic.FUNDING,
                     f"{entry.name} paid its last year: {euros(entry.amount)} a year stops now.",
                     "bad",
+                    "funding.apply",
                 )
             )
         else:
             items.append(
                 _item(
                     5,
-                    "funding",
+                    Topic.PROJECTS,
                     f"{entry.name} finished: one more project in the cluster's track record.",
                     "good",
+                    "funding.apply",
                 )
             )
     for funding_id in year.ended:
         entry = scenario.funding_entry(funding_id)
-        items.append(_item(9, "funding", f"{entry.name} was stopped by an event.", "bad"))
+        cause = _card_cause(year, lambda e, f=funding_id: f in e.end_funding)
+        items.append(
+            _item(9, Topic.FUNDING, f"{entry.name} was stopped by an event.", "bad", cause)
+        )
     for agreement in year.agreement_years:
         if agreement.shortfall_reason:
             entry = scenario.funding_entry(agreement.source)
@@ -126,9 +179,10 @@ def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
             items.append(
                 _item(
                     6 + lost / 20_000,
-                    "funding",
+                    Topic.FUNDING,
                     f"{entry.name} paid {euros(lost)} less: {agreement.shortfall_reason}.",
                     "bad",
+                    "budget" if entry.projects_only else "funding.revenue_lines",
                 )
             )
     return items
@@ -147,31 +201,36 @@ def _staff_items(year: Year) -> list[tuple[float, NewsItem]]:
         )
         if reporting >= 0.3:
             text += f", as {reporting:.0%} of staff time went to project and program reporting"
-        items.append(_item(7 + 5 * (workload.utilisation - 1), "staff", text + ".", "bad"))
+        cause = "funding.apply" if reporting >= 0.3 else "staffing"
+        items.append(
+            _item(7 + 5 * (workload.utilisation - 1), Topic.STAFF, text + ".", "bad", cause)
+        )
     if last_contact is not None and year.contact < last_contact - 0.05:
-        cause = (
-            "project and program work took staff time"
+        why, cause = (
+            ("project and program work took staff time", "funding.apply")
             if reporting >= 0.3
-            else "less was spent on member relations"
+            else ("less was spent on member relations", "budget.member_relations")
             if year.contact > 0.4 * workload.delivery
-            else "staff had no time left"
+            else ("staff had no time left", "staffing")
         )
         items.append(
             _item(
                 6,
-                "members",
+                Topic.CONTACT,
                 f"Personal contact with members fell from "
-                f"{last_contact:.0%} to {year.contact:.0%} of what they need: {cause}.",
+                f"{last_contact:.0%} to {year.contact:.0%} of what they need: {why}.",
                 "bad",
+                cause,
             )
         )
     if year.quit_fte > 0:
         items.append(
             _item(
                 7,
-                "staff",
+                Topic.STAFF,
                 f"After two overloaded years, {year.quit_fte:g} FTE of staff will quit.",
                 "bad",
+                "staffing",
             )
         )
     if year.team.let_go > 0:
@@ -180,10 +239,11 @@ def _staff_items(year: Year) -> list[tuple[float, NewsItem]]:
         items.append(
             _item(
                 3,
-                "staff",
+                Topic.STAFF,
                 f"{year.team.let_go:g} FTE let go: {euros(severance)} "
                 "in severance, and morale cost some capacity.",
                 "neutral",
+                "staffing.let_go_fte",
             )
         )
     return items
@@ -203,18 +263,22 @@ def _engagement_item(year: Year, mean_now: float) -> list[tuple[float, NewsItem]
         "fees compared with the value members see": -rules.excess_fee_weight
         * (excess - last["excess"]),
     }
+    causes = dict(zip(drivers, ("budget", "budget.member_relations", "fees"), strict=True))
     rising = mean_now > last["engagement"]
     pick = max(drivers, key=lambda k: drivers[k] if rising else -drivers[k])
     verb = "rose" if rising else "fell"
     text = f"Average engagement {verb} from {last['engagement']:.2f} to {mean_now:.2f}"
+    cause = OUTCOME
     if (drivers[pick] > 0) == rising and abs(drivers[pick]) > 0.005:
         text += f"; the biggest change came from {pick}"
+        cause = causes[pick]
     return [
         _item(
             100 * abs(mean_now - last["engagement"]),
-            "members",
+            Topic.MEMBERS,
             text + ".",
             "good" if rising else "bad",
+            cause,
         )
     ]
 
@@ -223,6 +287,16 @@ def _touches(card: EventCard, source: str) -> bool:
     """Return whether an event card, or one of its responses, changed a revenue line."""
     effects = [card.effects, *(choice.effects for choice in card.choices)]
     return any(source in e.revenue_line_factor for e in effects)
+
+
+def _revenue_source(year: Year, source: str) -> tuple[str, Topic, str]:
+    """Return a revenue source's name, topic and the decision that drives it."""
+    if source in ("membership_fees", "member_shares"):
+        return source.replace("_", " "), Topic.FEES, "fees"
+    entry = year.scenario.funding_entry(source)
+    if entry.kind == FundingKind.REVENUE_LINE:
+        return entry.name, Topic.CASH, "funding.revenue_lines"
+    return entry.name, Topic.FUNDING, "funding.apply"
 
 
 def _revenue_items(year: Year) -> list[tuple[float, NewsItem]]:
@@ -235,24 +309,19 @@ def _revenue_items(year: Year) -> list[tuple[float, NewsItem]]:
             continue
         change = amount - before
         if abs(change) >= max(0.25 * before, 10_000):
-            name = (
-                "membership fees"
-                if source == "membership_fees"
-                else (
-                    year.scenario.funding_entry(source).name
-                    if source != "member_shares"
-                    else "member shares"
-                )
-            )
-            touching = [c.title for c in cards if _touches(c, source)]
-            cause = f" ({touching[0].lower()})" if touching else ""
+            name, topic, cause = _revenue_source(year, source)
+            touching = [c for c in cards if _touches(c, source)]
+            because = f" ({touching[0].title.lower()})" if touching else ""
+            if touching:
+                cause = EVENT + touching[0].id
             verb = "rose" if change > 0 else "fell"
             items.append(
                 _item(
                     5 + abs(change) / 20_000,
-                    "cash",
-                    f"Income from {name} {verb} from {euros(before)} to {euros(amount)}{cause}.",
+                    topic,
+                    f"Income from {name} {verb} from {euros(before)} to {euros(amount)}{because}.",
                     "good" if change > 0 else "bad",
+                    cause,
                 )
             )
     return items
@@ -266,22 +335,25 @@ def _fallbacks(year: Year, kpis: dict, before: dict, runway: float) -> list[tupl
     return [
         _item(
             1.5,
-            "cash",
+            Topic.CASH,
             f"Cash at year end: {euros(year.loan_year.cash)}, a runway of {runway:.1f} months.",
             "neutral" if runway >= 6 else "bad",
+            OUTCOME,
         ),
         _item(
             1.2,
-            "members",
+            Topic.MEMBERS,
             f"Membership stands at {members} ({joined} joined, {left} left).",
             "neutral",
+            OUTCOME,
         ),
         _item(
             1.0,
-            "impact",
+            Topic.IMPACT,
             f"Compared with the same region without the cluster, members gained "
             f"{jobs:+.0f} jobs and {revenue:+.1f} M EUR of revenue this year.",
             "good" if jobs > 0 else "neutral",
+            OUTCOME,
         ),
     ]
 
@@ -296,20 +368,22 @@ def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> l
         candidates.append(
             _item(
                 30,
-                "cash",
+                Topic.CASH,
                 "The emergency loan grew too large: the board has "
                 "wound up the cluster organization and every member has left.",
                 "bad",
+                OUTCOME,
             )
         )
     elif loan.borrowed > 0:
         candidates.append(
             _item(
                 12,
-                "cash",
+                Topic.CASH,
                 f"Cash ran out: the board took an emergency loan of "
                 f"{euros(loan.borrowed)}, and members heard of it.",
                 "bad",
+                OUTCOME,
             )
         )
     if year.stage != year.state.stage:
@@ -317,10 +391,22 @@ def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> l
         candidates.append(
             _item(
                 8,
-                "stage",
+                Topic.STAGE,
                 f"The cluster {'grew' if up else 'fell back'} from "
                 f"{year.state.stage.label} to {year.stage.label} stage.",
                 "good" if up else "bad",
+                OUTCOME,
+            )
+        )
+    if year.revised:
+        cost = year.economy.finance.strategy_revision_cost
+        candidates.append(
+            _item(
+                4,
+                Topic.STRATEGY,
+                f"The board revised its strategy: {euros(cost)} and some member goodwill.",
+                "neutral",
+                "strategy",
             )
         )
     mean_now = float(year.orgs.engagement[year.orgs.member].mean()) if year.orgs.member.any() else 0
@@ -395,7 +481,8 @@ def dormant_report(state: ClusterState, scenario: Scenario, weights: dict) -> Ro
         ),
         news=[
             NewsItem(
-                topic="cash",
+                topic=Topic.CASH,
+                cause=OUTCOME,
                 text="The cluster organization has been wound up; its board meets no more.",
                 tone="bad",
             )

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game.vocabulary import Family, Kpi, Segment, Stress
+from game.vocabulary import Family, Kpi, Segment, Stress, Topic
 
 Tone = Literal["good", "bad", "neutral"]
 
@@ -19,10 +19,25 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class NewsItem(Strict):
-    """One plain-language line of the news feed, saying why a number moved."""
+OUTCOME = "outcome"  # the cause of an item no single decision or event card produced
+EVENT = "event:"  # the cause of an item an event card produced: "event:<card id>"
 
-    topic: str = Field(description="members, funding, staff, cash, events, impact or stage.")
+
+class NewsItem(Strict):
+    """One plain-language line of the news feed, saying why a number moved.
+
+    ``topic`` says what moved; ``cause`` says what produced it: the path of the
+    decision field (``fees``, ``staffing.let_go_fte``, ``budget.member_relations``,
+    ``funding.apply``), ``event:<card id>`` for an event card, or ``outcome`` for
+    a figure of the year that no single decision or card explains.
+    """
+
+    topic: Topic
+    cause: str = Field(
+        "",
+        description="The decision field path, event:<card id>, or outcome; empty only in "
+        "reports stored before causes were recorded.",
+    )
     text: str
     tone: Tone
 
