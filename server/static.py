@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -33,8 +34,10 @@ from websockets.http11 import Request, Response
 
 from game.decisions import decisions_schema
 from game.scenario import ScenarioError, load_scenario, scenario_names
+from game.strategies import STRATEGIES
 from game.vocabulary import vocabulary
 from protocol.messages import CODE_ALPHABET, CODE_LENGTH
+from server import logs
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -104,7 +107,8 @@ def scenarios_document() -> list[dict[str, Any]]:
     for name in scenario_names():
         try:
             scenario = load_scenario(name)
-        except (ScenarioError, OSError, ValueError):
+        except (ScenarioError, OSError, ValueError) as error:
+            logs.event("scenario_skipped", logging.WARNING, scenario=name, reason=str(error)[:300])
             continue
         info = scenario.scenario
         listing.append(
@@ -123,6 +127,11 @@ def scenarios_document() -> list[dict[str, Any]]:
             }
         )
     return listing
+
+
+def strategies_document() -> list[dict[str, str]]:
+    """The computer strategies a facilitator may hand a team to."""
+    return [{"id": name, "summary": info.summary} for name, info in STRATEGIES.items()]
 
 
 def accepts_gzip(header: str | None) -> bool:
@@ -154,6 +163,7 @@ class WebEdition:
         self.api = {
             "scenarios.json": make_asset(json.dumps(scenarios_document()).encode(), ".json"),
             "decisions-schema.json": make_asset(json.dumps(decisions_schema()).encode(), ".json"),
+            "strategies.json": make_asset(json.dumps(strategies_document()).encode(), ".json"),
             "vocabulary.json": make_asset(json.dumps(vocabulary()).encode(), ".json"),
             "config.json": make_asset(
                 json.dumps({"public_url": self.public_url, "protocol": 1}).encode(), ".json"

@@ -93,6 +93,9 @@ export class Connection {
     } catch {
       return;
     }
+    // a 63-bit seed loses precision as a JavaScript number: keep its digits as text too
+    const seed = message.type === "facilitator_state" ? /"seed":\s*(\d+)/.exec(text) : null;
+    if (seed) message.config.seed_text = seed[1];
     const entry = message.reply_to ? this.pending.get(message.reply_to) : undefined;
     if (entry && ["ack", "welcome", "error"].includes(message.type)) {
       this.pending.delete(message.reply_to);

@@ -1,0 +1,136 @@
+"""Browser tests: Debian's Chromium, headless, through its chromedriver and selenium.
+
+Each test gets a game server on 127.0.0.1 port 0, run in a thread with its own
+event loop, and as many fresh browsers as it asks for (each with an empty
+profile, so a stored seat belongs to one browser only). Without Chromium the
+tests skip with the reason, except in CI (``CI=true``), where they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from server.app import Server, ServerConfig
+
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+DRIVER = "chromedriver"
+WAIT = 30.0  # seconds a page may take to show what a test waits for
+PHONE = (390, 844)
+LAPTOP = (1366, 768)
+
+
+def _missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    if not any(shutil.which(name) for name in CHROMIUM):
+        return "Chromium is not installed (apt-get install chromium chromium-driver)"
+    if not shutil.which(DRIVER):
+        return "chromedriver is not installed (apt-get install chromium-driver)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    reason = _missing()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser tests need a browser in CI: {reason}")
+    pytest.skip(reason)
+
+
+class ServerThread:
+    """A game server in a thread of its own, stopped when the test ends."""
+
+    def __init__(self, db: Path, **overrides: object) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.server = Server(ServerConfig(port=0, db=str(db), **overrides))  # type: ignore[arg-type]
+        self.started = threading.Event()
+        self.stopping: asyncio.Future[None] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self._serve())
+        except BaseException as error:  # reported to the test that waits for the start
+            self.error = error
+            self.started.set()
+
+    async def _serve(self) -> None:
+        self.stopping = self.loop.create_future()
+        await self.server.start()
+        self.started.set()
+        try:
+            await self.stopping
+        finally:
+            await self.server.stop()
+
+    def start(self) -> str:
+        self.thread.start()
+        if not self.started.wait(WAIT) or self.error is not None:
+            raise RuntimeError(f"the game server did not start: {self.error}")
+        return f"http://127.0.0.1:{self.server.port}"
+
+    def stop(self) -> None:
+        if self.stopping is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(
+                lambda: self.stopping.done() or self.stopping.set_result(None)  # type: ignore[union-attr]
+            )
+        self.thread.join(WAIT)
+
+
+@pytest.fixture
+def site(tmp_path, browser_ready) -> Iterator[str]:
+    served = ServerThread(tmp_path / "web.db")
+    try:
+        yield served.start()
+    finally:
+        served.stop()
+
+
+@pytest.fixture
+def browser(tmp_path, browser_ready) -> Iterator[Callable[..., object]]:
+    """Open fresh headless Chromium windows: ``browser()`` or ``browser(size=PHONE)``."""
+    from selenium import webdriver
+
+    opened: list[webdriver.Chrome] = []
+
+    def open_one(size: tuple[int, int] = LAPTOP) -> webdriver.Chrome:
+        options = webdriver.ChromeOptions()
+        binary = next(shutil.which(n) for n in CHROMIUM if shutil.which(n))
+        options.binary_location = binary
+        profile = tmp_path / f"profile-{len(opened)}"
+        for argument in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            f"--window-size={size[0]},{size[1]}",
+        ):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
+        service = webdriver.ChromeService(executable_path=shutil.which(DRIVER))
+        driver = webdriver.Chrome(service=service, options=options)
+        driver.set_window_size(*size)
+        opened.append(driver)
+        return driver
+
+    yield open_one
+    for driver in opened:
+        driver.quit()

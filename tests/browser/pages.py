@@ -1,0 +1,109 @@
+"""What the browser tests do on the pages: a facilitator, players and a projector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.browser.conftest import WAIT
+
+
+def wait(driver: Any, condition: Any, what: str) -> Any:
+    """Wait for ``condition(driver)`` to be truthy; fail naming ``what`` otherwise."""
+
+    def check(d: Any) -> Any:
+        try:
+            return condition(d)
+        except StaleElementReferenceException:
+            return False
+
+    return WebDriverWait(driver, WAIT).until(check, f"waited for {what}")
+
+
+def text_of(driver: Any, css: str) -> str:
+    found = driver.find_elements(By.CSS_SELECTOR, css)
+    return found[0].text if found else ""
+
+
+def click(driver: Any, css: str) -> None:
+    button = wait(
+        driver,
+        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, css) if b.is_enabled()), None),
+        f"{css} to be enabled",
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+
+
+def set_field(driver: Any, key: str, value: str) -> None:
+    """Type a value into a decision field (``staffing.hire_fte``) and leave it."""
+    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'[data-key="{key}"] input'), key)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(value)
+    box.send_keys(Keys.TAB)
+
+
+def field_value(driver: Any, key: str) -> str:
+    found = driver.find_elements(By.CSS_SELECTOR, f'[data-key="{key}"] input')
+    return found[0].get_attribute("value") if found else ""
+
+
+def field_problem(driver: Any, key: str) -> str:
+    found = driver.find_elements(By.CSS_SELECTOR, f'[data-key="{key}"] .problem')
+    return found[0].get_attribute("textContent") if found else ""
+
+
+# ------------------------------------------------------------ facilitator
+
+
+def create_session(driver: Any, site: str, scenario: str = "grow", rounds: int = 2) -> str:
+    """Create a session on the facilitator page; return its join code."""
+    driver.get(f"{site}/host")
+    choice = f'#c-scenario option[value="{scenario}"]'
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, choice), f"the scenario {scenario}")
+    Select(driver.find_element(By.ID, "c-scenario")).select_by_value(scenario)
+    years = driver.find_element(By.ID, "c-rounds")
+    years.clear()
+    years.send_keys(str(rounds))
+    driver.find_element(By.ID, "c-seed").send_keys("7")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    return wait(driver, lambda d: text_of(d, "#join-code"), "the join code")
+
+
+def add_bot(driver: Any, team: str, strategy: str = "member_first") -> None:
+    name = wait(driver, lambda d: d.find_element(By.ID, "k-bot-name"), "the bot form")
+    name.send_keys(team)
+    Select(driver.find_element(By.ID, "k-bot-strategy")).select_by_value(strategy)
+    click(driver, "#b-bot")
+    wait(driver, lambda d: team in text_of(d, "#teams"), f"{team} in the teams")
+
+
+def phase_is(driver: Any, words: str) -> bool:
+    return words in text_of(driver, "#k-phase")
+
+
+# ------------------------------------------------------------ players
+
+
+def join(driver: Any, site: str, code: str, team: str, name: str) -> None:
+    driver.get(f"{site}/?code={code}")
+    wait(driver, lambda d: d.find_element(By.ID, "join-team"), "the join form").send_keys(team)
+    driver.find_element(By.ID, "join-name").send_keys(name)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    seated = team.lower()
+    wait(driver, lambda d: seated in text_of(d, "#bar .info").lower(), f"{name} seated in {team}")
+
+
+def screen(driver: Any) -> str:
+    return text_of(driver, "#screen-title")
+
+
+def open_screen(driver: Any, name: str) -> None:
+    click(driver, f'nav.tabs button[data-screen="{name}"]')
+    wait(driver, lambda d: d.find_elements(By.ID, "screen-title"), name)

@@ -1,0 +1,158 @@
+"""The web edition in real Chromium: a facilitator, players on one draft, a projector."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.browser.conftest import PHONE
+from tests.browser.pages import (
+    add_bot,
+    click,
+    create_session,
+    field_problem,
+    field_value,
+    join,
+    phase_is,
+    screen,
+    set_field,
+    text_of,
+    wait,
+)
+
+
+def test_a_facilitator_and_two_teammates_play_a_whole_game_with_a_computer_team(
+    site, browser
+) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    assert len(code) == 6
+    add_bot(host, "House", "project_chaser")
+    ana, ben = browser(), browser()
+    join(ana, site, code, "North", "Ana")
+    join(ben, site, code.lower(), "north", "Ben")  # code and team name ignore case
+    wait(host, lambda d: "Ana, Ben" in text_of(d, "#teams"), "both players in North")
+
+    projector = browser()
+    projector.get(f"{site}/projector?code={code}")
+    wait(projector, lambda d: text_of(d, "#join-code") == code, "the code on the projector")
+    qr = projector.find_element(By.CSS_SELECTOR, "img.qr")
+    assert wait(projector, lambda d: qr.get_attribute("naturalWidth") not in (None, "0"), "QR")
+
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    for player in (ana, ben):
+        wait(player, lambda d: screen(d) == "Decisions", "the decisions screen")
+
+    # one draft, edited live by both
+    set_field(ana, "staffing.hire_fte", "1")
+    wait(ben, lambda d: field_value(d, "staffing.hire_fte") == "1", "Ana's edit on Ben's page")
+    set_field(ben, "fees.flat", "650")
+    wait(ana, lambda d: field_value(d, "fees.flat") == "650", "Ben's edit on Ana's page")
+    assert field_value(ana, "staffing.hire_fte") == "1"
+    wait(projector, lambda d: "North" in text_of(d, "#waiting"), "the projector waits for North")
+
+    click(ben, "#submit")  # the bot is always ready: the year resolves
+    for player in (ana, ben):
+        wait(player, lambda d: screen(d) == "Results", "the results")
+    assert "Year 1 of 2" in text_of(ana, "main")
+    assert "newspaper" in text_of(ana, "main").lower()
+    wait(projector, lambda d: "House" in text_of(d, "table"), "the leaderboard on the projector")
+
+    wait(host, lambda d: phase_is(d, "Results"), "the results on the console")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the second year's decisions")
+    click(ana, "#submit")
+    for player in (ana, ben):
+        wait(player, lambda d: screen(d) == "Game over", "the end of the game")
+    final = text_of(ana, "main")
+    assert "North finished" in final and "House" in final
+    ana.find_element(By.CSS_SELECTOR, 'nav.tabs button[data-screen="history"]').click()
+    charts = wait(ana, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.chart"), "the charts")
+    assert len(charts) >= 4
+    wait(host, lambda d: phase_is(d, "Game over"), "game over on the console")
+    assert all(not driver.get_log("browser") for driver in (host, ana, ben, projector))
+
+
+def test_a_reload_mid_round_rejoins_the_same_seat(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=3)
+    ana, ben = browser(), browser()
+    join(ana, site, code, "North", "Ana")
+    join(ben, site, code, "North", "Ben")
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+    set_field(ana, "staffing.hire_fte", "2")
+    wait(ben, lambda d: field_value(d, "staffing.hire_fte") == "2", "the edit reached the team")
+
+    ana.refresh()
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions after the reload")
+    assert not ana.find_elements(By.ID, "join-team")
+    wait(ana, lambda d: field_value(d, "staffing.hire_fte") == "2", "the draft after the reload")
+    set_field(ana, "staffing.hire_interns", "1")  # fresh request ids after the reload
+    wait(ben, lambda d: field_value(d, "staffing.hire_interns") == "1", "an edit after reload")
+    assert "Ana, Ben" in text_of(host, "#teams")  # the same seat, not a third player
+    assert "(away)" not in text_of(host, "#teams")
+
+
+def test_a_refused_decision_shows_its_problems_by_field(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    ana = browser()
+    join(ana, site, code, "North", "Ana")
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+
+    set_field(ana, "staffing.hire_fte", "9")  # outside the schema's bounds: never sent
+    wait(ana, lambda d: "at most 5" in field_problem(d, "staffing.hire_fte"), "a bound problem")
+    set_field(ana, "staffing.hire_fte", "0")
+    wait(ana, lambda d: not field_problem(d, "staffing.hire_fte"), "the problem cleared")
+
+    set_field(ana, "staffing.let_go_interns", "9")  # the rules refuse it: more than it has
+    problem = wait(
+        ana, lambda d: field_problem(d, "staffing.let_go_interns"), "the rule's problem by field"
+    )
+    assert "interns" in problem
+    click(ana, "#submit")
+    wait(ana, lambda d: "refuse" in text_of(d, ".banner.bad"), "the refusal")
+    assert "interns" in field_problem(ana, "staffing.let_go_interns")
+    box = ana.find_element(By.CSS_SELECTOR, '[data-key="staffing.let_go_interns"] input')
+    assert box.get_attribute("aria-invalid") == "true"
+    assert "Not submitted yet" in text_of(ana, "#submit-state")
+
+
+def test_the_player_page_works_at_phone_width_and_from_the_keyboard(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    add_bot(host, "House")
+    phone = browser(size=PHONE)
+    phone.get(f"{site}/?code={code}")
+    team = wait(phone, lambda d: d.find_element(By.ID, "join-team"), "the join form")
+    assert phone.switch_to.active_element == team  # the code is filled in: focus on the team
+    team.send_keys("North", Keys.TAB, "Ana", Keys.ENTER)
+    wait(phone, lambda d: "North" in text_of(d, "#bar .info"), "seated from the keyboard")
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(phone, lambda d: screen(d) == "Decisions", "the decisions")
+
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    inner = phone.execute_script("return window.innerWidth")
+    assert width <= inner, f"the page scrolls sideways: {width} > {inner}"
+    unlabelled = phone.execute_script(
+        """return [...document.querySelectorAll('input, select, textarea')].filter(
+             (e) => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label')
+           ).length"""
+    )
+    assert unlabelled == 0
+    submit = phone.find_element(By.ID, "submit")
+    phone.execute_script("arguments[0].focus()", submit)
+    submit.send_keys(Keys.ENTER)
+    wait(phone, lambda d: screen(d) == "Results", "the results on the phone")
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= phone.execute_script("return window.innerWidth")
