@@ -102,7 +102,9 @@ def world(tmp_path_factory) -> Iterator[dict[str, Any]]:
     url = f"ws://127.0.0.1:{background.server.port}"
     sockets = contextlib.ExitStack()
     facilitator = sockets.enter_context(connect(url))
-    code = request(facilitator, {"type": "create_session", "protocol": 1, "seed": 5})["code"]
+    created = request(facilitator, {"type": "create_session", "protocol": 1, "seed": 5})
+    assert created["type"] == "welcome", created
+    code = created["code"]
     player = sockets.enter_context(connect(url))
     request(player, {"type": "join", "protocol": 1, "code": code, "team": "T", "name": "N"})
     request(facilitator, {"type": "start"})
@@ -116,12 +118,17 @@ def world(tmp_path_factory) -> Iterator[dict[str, Any]]:
         "stranger": stranger,
         "facilitator": facilitator,
         "session": session,
-        "sent": 0,
     }
-    world["before"] = (background.server.store.counts(), session.current_hash(), session.seq)
+    world["before"] = footprint(world)  # before any bad message of any test
     yield world
     sockets.close()
     background.stop()
+
+
+def footprint(world: dict[str, Any]) -> tuple[Any, ...]:
+    """What a bad message must not change: the event log, the teams' states, the sequence."""
+    session = world["session"]
+    return world["background"].server.store.counts(), session.current_hash(), session.seq
 
 
 def answer(ws: ClientConnection) -> dict[str, Any]:
@@ -138,29 +145,42 @@ def answer(ws: ClientConnection) -> dict[str, Any]:
         )
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-@given(text=bad_message, who=st.sampled_from(["player", "stranger", "facilitator"]))
-def test_every_bad_message_gets_a_typed_error(world: dict[str, Any], text: str, who: str) -> None:
+FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck))
+ERROR_CODES = {
+    "bad_message",
+    "unknown_type",
+    "invalid_field",
+    "not_allowed",
+    "not_authenticated",
+    "limit_exceeded",
+}
+
+
+def send_bad(world: dict[str, Any], text: str, who: str) -> dict[str, Any]:
     ws = world[who]
     ws.send(text)
-    reply = answer(ws)
-    world["sent"] += 1
-    assert reply["code"] in {
-        "bad_message",
-        "unknown_type",
-        "invalid_field",
-        "not_allowed",
-        "not_authenticated",
-        "limit_exceeded",
-    }
+    return answer(ws)
+
+
+@FUZZ
+@given(text=bad_message, who=st.sampled_from(["player", "stranger", "facilitator"]))
+def test_every_bad_message_gets_a_typed_error(world: dict[str, Any], text: str, who: str) -> None:
+    reply = send_bad(world, text, who)
+    assert reply["code"] in ERROR_CODES
     assert "Traceback" not in reply["message"] and "File " not in json.dumps(reply)
 
 
 def test_after_the_fuzz_nothing_changed_and_the_server_is_up(world: dict[str, Any]) -> None:
-    session, background = world["session"], world["background"]
-    assert world["sent"] >= 2000
-    before = world["before"]
-    assert (background.server.store.counts(), session.current_hash(), session.seq) == before
-    port = background.server.port
+    sent = []
+
+    @FUZZ
+    @given(text=bad_message, who=st.sampled_from(["player", "stranger", "facilitator"]))
+    def fuzz(text: str, who: str) -> None:
+        sent.append(send_bad(world, text, who)["code"])
+
+    fuzz()
+    assert len(sent) >= settings().max_examples // 2 and set(sent) <= ERROR_CODES
+    assert footprint(world) == world["before"]
+    port = world["background"].server.port
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
         assert response.status == 200 and json.load(response)["sessions"] == 1
