@@ -119,6 +119,8 @@ def run_windows(scenario: str, rounds: int | None, seed: int, seconds: float) ->
             )
             token = facilitator.token
             server_call(server, facilitator.close())
+            for line in browser_lines(server.url, code, token):
+                print(line, flush=True)
             env = os.environ | {
                 "SDL_VIDEO_WINDOW_POS": "0,40",
                 "CLUSTERBOARD_CLIENT_CONFIG": str(Path(folder) / "client.json"),
@@ -151,6 +153,16 @@ def run_windows(scenario: str, rounds: int | None, seed: int, seconds: float) ->
                 player.terminate()
                 player.wait(timeout=5)
             server.stop()
+
+
+def browser_lines(url: str, code: str, token: str | None) -> list[str]:
+    """The same session in a browser: the player page, the console and the projector."""
+    base = url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+    lines = ["The same session in a browser:", f"  players      {base}/?code={code}"]
+    if token:
+        lines.append(f"  facilitator  {base}/host#token={token}")
+    lines.append(f"  projector    {base}/projector?code={code}")
+    return lines
 
 
 def server_call(server: EmbeddedServer, coroutine: Any) -> Any:

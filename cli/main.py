@@ -284,6 +284,11 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--tls-cert", default=None, help="certificate file: serve wss://")
     serve.add_argument("--tls-key", default=None, help="private key file for --tls-cert")
     serve.add_argument("--origin", action="append", help="allowed browser origin (repeatable)")
+    serve.add_argument(
+        "--public-url",
+        default=None,
+        help="the address players open, shown and put in QR codes (behind a proxy: https://...)",
+    )
     serve.add_argument("--max-sessions", type=int, default=200, help="sessions per server")
     serve.add_argument("--max-message", type=int, default=65536, help="bytes per message")
     serve.add_argument("--rate", type=_positive, default=20.0, help="messages/second/connection")

@@ -7,9 +7,20 @@ import asyncio
 import contextlib
 import signal
 import sys
+from urllib.parse import urlsplit
 
 from server import logs
-from server.app import ServerConfig, run_server
+from server.app import Server, ServerConfig
+
+
+def public_url(text: str | None) -> str | None:
+    """Check a --public-url: an http(s) address with a host, no query or fragment."""
+    if text is None:
+        return None
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"--public-url must be an http:// or https:// address (got {text!r})")
+    return text.strip().rstrip("/")
 
 
 def config_from(args: argparse.Namespace) -> ServerConfig:
@@ -22,6 +33,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         origins=list(args.origin or []),
+        public_url=public_url(getattr(args, "public_url", None)),
         max_sessions=args.max_sessions,
         max_message=args.max_message,
         rate=args.rate,
@@ -34,13 +46,28 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     )
 
 
+def browser_urls(config: ServerConfig, port: int) -> dict[str, str]:
+    """The pages a browser opens on this server: players, facilitator, projector."""
+    host = "127.0.0.1" if config.host in ("0.0.0.0", "::", "") else config.host
+    scheme = "https" if config.tls_cert else "http"
+    base = config.public_url or f"{scheme}://{host}:{port}"
+    return {"players": f"{base}/", "facilitator": f"{base}/host", "projector": f"{base}/projector"}
+
+
 async def _serve(config: ServerConfig) -> None:
     loop = asyncio.get_running_loop()
     stop: asyncio.Future[None] = loop.create_future()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    await run_server(config, stop)
+    server = Server(config)
+    await server.start()
+    try:
+        for role, url in browser_urls(config, server.port).items():
+            print(f"{role + ':':<13} {url}", flush=True)
+        await stop
+    finally:
+        await server.stop()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

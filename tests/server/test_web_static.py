@@ -132,3 +132,22 @@ def test_header_helpers() -> None:
     assert same_origin("http://127.0.0.1:8765", "127.0.0.1:8765")
     assert not same_origin("http://127.0.0.1:8766", "127.0.0.1:8765")
     assert not same_origin("null", "127.0.0.1:8765")
+
+
+def test_serve_checks_the_public_url_and_names_the_pages() -> None:
+    from cli.demo import browser_lines
+    from cli.serve import browser_urls, public_url
+    from server.app import ServerConfig
+
+    assert public_url("https://play.example.org/cb/") == "https://play.example.org/cb"
+    for bad in ("ftp://example.org", "example.org", "https://x.org/?a=1"):
+        with pytest.raises(ValueError, match="--public-url"):
+            public_url(bad)
+    urls = browser_urls(ServerConfig(host="0.0.0.0"), 8765)
+    assert urls["players"] == "http://127.0.0.1:8765/"
+    assert urls["facilitator"] == "http://127.0.0.1:8765/host"
+    urls = browser_urls(ServerConfig(public_url="https://play.example.org"), 8765)
+    assert urls["projector"] == "https://play.example.org/projector"
+    lines = browser_lines("ws://127.0.0.1:9000", "K7MXQA", "secret-token")
+    assert "http://127.0.0.1:9000/?code=K7MXQA" in lines[1]
+    assert lines[2].endswith("/host#token=secret-token")
