@@ -274,7 +274,6 @@ def _legacy_record(stored: StoredSession, config: _Creation, phase: str) -> Sess
         session = Session(stored.records[0])
     except ProtocolError as error:
         raise RecordError(f"session {config.code}: cannot be rebuilt ({error.message})") from None
-    session.replaying = True
     played = []
     for record in stored.records[1:]:
         step = session.handle(record_command(record))
@@ -291,7 +290,6 @@ def _legacy_record(stored: StoredSession, config: _Creation, phase: str) -> Sess
             )
         if step.round_record is not None:
             played.append(step.round_record.to_json())
-    session.replaying = False
     return _record(config, phase, played, take(session))
 
 

@@ -74,6 +74,35 @@ TABLE: dict[str, tuple[frozenset[Role], frozenset[Phase]]] = {
     "rules_switch": (frozenset(), frozenset(P)),  # a restart under other rules, noted
 }
 
+# the phase changes, as data: (phase, what happens) -> the phase it leads to. The session
+# changes phase only through ``enter``, which refuses any pair not listed here.
+TRANSITIONS: dict[tuple[Phase, str], Phase] = {
+    (P.LOBBY, "start"): P.BRIEFING,
+    (P.BRIEFING, "open_round"): P.DECISIONS,
+    (P.RESULTS, "open_round"): P.DECISIONS,
+    (P.DECISIONS, "pause_round"): P.PAUSED,
+    (P.PAUSED, "resume_round"): P.DECISIONS,
+    (P.DECISIONS, "close"): P.RESOLVING,  # all submitted, the deadline, or close_round
+    (P.PAUSED, "close"): P.RESOLVING,
+    (P.RESOLVING, "resolved"): P.RESULTS,
+    (P.RESOLVING, "last_resolved"): P.FINISHED,
+    (P.RESULTS, "reset_practice"): P.BRIEFING,
+    **{(phase, "end_game"): P.FINISHED for phase in STEADY},
+}
+
+
+class TransitionRefused(ValueError):
+    """A phase change the turn structure does not allow."""
+
+
+def next_phase(phase: Phase, event: str) -> Phase:
+    """Return the phase ``event`` leads to from ``phase``; raise TransitionRefused if none."""
+    try:
+        return TRANSITIONS[(phase, event)]
+    except KeyError:
+        raise TransitionRefused(f"{event} is not possible while {phase}") from None
+
+
 # phases in which a new team may be formed (existing teams may take players until the end)
 NEW_TEAM_PHASES = frozenset({P.LOBBY, P.BRIEFING})
 JOIN_PHASES = LIVE

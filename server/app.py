@@ -305,6 +305,7 @@ class Server:
             "seed": message.seed if message.seed is not None else secrets.randbits(63),
             "token_hash": hash_token(token),
             "message": message.model_dump(mode="json"),
+            "limits": {"players_per_team": self.limits.players_per_team},
         }
         session = Session(record, self.limits)
         self.store.create(record, str(session.phase))

@@ -12,7 +12,7 @@ from game.round import round_cards
 from game.scoring import normalise_weights
 from game.strategies import STRATEGIES
 from protocol.errors import Conflict, InvalidField, LimitExceeded, NotAllowed, NotFound, WrongPhase
-from protocol.phases import OPEN, Phase
+from protocol.phases import OPEN
 from server import views
 from server.rounds import RoundHash, inject_card, open_teams, resolve_teams, round_record
 from server.teams import Principal, Team, pack, team_key
@@ -37,7 +37,7 @@ def _strategy(name: str) -> str:
 
 
 def on_start(session: Session, command: Command, principal: Principal) -> None:
-    session.phase = Phase.BRIEFING
+    session.enter("start")
     session.accept(command, principal)
     session.push_views(command.now)
 
@@ -59,7 +59,7 @@ def on_open_round(session: Session, command: Command, principal: Principal) -> N
     )
     session.pending_cards = []
     open_teams([t for t in session.teams.values() if t.active], session.scenario, session.cards)
-    session.phase = Phase.DECISIONS
+    session.enter("open_round")
     session.deadline = command.now + (message.seconds or session.config.round_seconds)
     session.remaining = None
     session.accept(command, principal)
@@ -84,14 +84,16 @@ def on_close_round(session: Session, command: Command, principal: Principal) -> 
 
 def on_pause_round(session: Session, command: Command, principal: Principal) -> None:
     session.remaining = max((session.deadline or command.now) - command.now, 0.0)
-    session.deadline, session.phase = None, Phase.PAUSED
+    session.enter("pause_round")
+    session.deadline = None
     session.accept(command, principal)
     session.push_views(command.now)
 
 
 def on_resume_round(session: Session, command: Command, principal: Principal) -> None:
     session.deadline = command.now + (session.remaining or 0.0)
-    session.remaining, session.phase = None, Phase.DECISIONS
+    session.enter("resume_round")
+    session.remaining = None
     session.accept(command, principal)
     session.push_views(command.now)
     session.close_if_complete(command.now)
@@ -195,13 +197,14 @@ def on_reset_practice(session: Session, command: Command, principal: Principal) 
         team.clear_round()
     session.practice, session.round, session.completed = False, 0, 0
     session.cards, session.newspapers = [], []
-    session.phase = Phase.BRIEFING
+    session.enter("reset_practice")
     session.accept(command, principal)
     session.push_views(command.now)
 
 
 def on_end_game(session: Session, command: Command, principal: Principal) -> None:
-    session.phase, session.deadline, session.remaining = Phase.FINISHED, None, None
+    session.enter("end_game")
+    session.deadline, session.remaining = None, None
     session.accept(command, principal)
     session.push_views(command.now)
 
@@ -226,7 +229,7 @@ def resolve_all(session: Session) -> None:
     session.cards = []
     session.newspapers.append(pack(views.newspaper(session)))
     done = session.completed >= session.scenario.rounds
-    session.phase = Phase.FINISHED if done else Phase.RESULTS
+    session.enter("last_resolved" if done else "resolved")
     resolution = len(session.hashes) + 1
     record = round_record(
         resolution,

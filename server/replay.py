@@ -78,7 +78,6 @@ def replay(stored: StoredSession, limits: Limits | None = None) -> Session:
 def _replay_records(
     session: Session, session_id: str, records: list[dict[str, Any]], hashes: dict[int, str]
 ) -> None:
-    session.replaying = True
     for record in records:
         where = f"session {session_id}, seq {record['seq']}"
         step = session.handle(record_command(record))
@@ -91,4 +90,3 @@ def _replay_records(
             raise ReplayMismatch(
                 f"{where}: state hash after resolution {resolved.resolution} differs"
             )
-    session.replaying = False

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,7 +44,16 @@ from protocol.errors import (
     WrongToken,
 )
 from protocol.messages import PROTOCOL_VERSION, CreateSession, Message, parse_client_data
-from protocol.phases import JOIN_PHASES, NEW_TEAM_PHASES, OPEN, TABLE, Phase, Role
+from protocol.phases import (
+    JOIN_PHASES,
+    NEW_TEAM_PHASES,
+    OPEN,
+    TABLE,
+    Phase,
+    Role,
+    TransitionRefused,
+    next_phase,
+)
 from protocol.replies import (
     Ack,
     DraftChanged,
@@ -162,7 +172,10 @@ class Session:
         self.scenario = scenario
         self.weights = normalise_weights(message.weights or dict(scenario.scoring.weights))
         self.facilitator_hash: str = record["token_hash"]
-        self.limits = limits or Limits()
+        # the limits the session was created under travel in its first record, so a
+        # replay applies the same ones whatever the server is started with today
+        logged = record.get("limits")
+        self.limits = Limits(**logged) if logged else (limits or Limits())
         self.initial = initial_state(scenario, self.seed)
         self.engine = rules_id(scenario)  # the rules this server resolves rounds with
         self.phase = Phase.LOBBY
@@ -180,7 +193,6 @@ class Session:
         self.hashes: list[RoundHash] = []
         self.last_record: RoundRecord | None = None
         self.seq = 1
-        self.replaying = False
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._step = Step()
 
@@ -206,12 +218,9 @@ class Session:
 
     def _dispatch(self, command: Command) -> None:
         message = command.message
-        first = {"join": self._join, "spectate": self._spectate, "resume": self._resume}
-        if message.type in first:
-            first[message.type](command)
-            return
-        if message.type == "disconnect":
-            self._disconnect(command)
+        first = FIRST_HANDLERS.get(message.type)
+        if first is not None:
+            first(self, command)
             return
         principal = self._principal(command)
         if self._answer_again(command, principal):
@@ -223,11 +232,7 @@ class Session:
             self._check_round(message.round)
         if self.phase not in phases:
             raise WrongPhase(f"{message.type} is not possible while {self.phase}")
-        handler = getattr(self, f"_on_{message.type}", None)
-        if handler is not None:
-            handler(command, principal)
-        else:
-            getattr(controls, f"on_{message.type}")(self, command, principal)
+        HANDLERS[message.type](self, command, principal)
 
     def _principal(self, command: Command) -> Principal:
         if command.message.type in INTERNAL:
@@ -265,7 +270,7 @@ class Session:
     # ------------------------------------------------------------ outbox helpers
 
     def send(self, to: To, message: BaseModel) -> None:
-        if self.replaying or not self.recipients(to):
+        if not self.recipients(to):
             return
         self._step.outbox.append(Outgoing(to, message))
 
@@ -304,7 +309,7 @@ class Session:
     def recipients(self, to: To) -> list[int]:
         """Return the connections a message addressed so reaches."""
         if to.kind == "connection":
-            return [to.target]  # type: ignore[list-item]
+            return [] if to.target is None else [to.target]  # type: ignore[list-item]
         if to.kind == "everyone":
             return list(self.connections)
         if to.kind == "team":
@@ -402,13 +407,13 @@ class Session:
         if team is None:
             if self.phase not in NEW_TEAM_PHASES:
                 raise WrongPhase("new teams may form only before the first round")
-            if self.active_teams() >= self.config.max_teams and not self.replaying:
+            if self.active_teams() >= self.config.max_teams:
                 raise LimitExceeded(f"this session takes at most {self.config.max_teams} teams")
             return
         if team.removed or team.computer is not None:
             raise NotAllowed(f"team {team.name} is not open to players")
         members = sum(1 for pid in team.players if not self.players[pid].removed)
-        if members >= self.limits.players_per_team and not self.replaying:
+        if members >= self.limits.players_per_team:
             raise LimitExceeded(f"a team has at most {self.limits.players_per_team} players")
 
     def active_teams(self) -> int:
@@ -504,7 +509,8 @@ class Session:
             self.enter_resolving(now)
 
     def enter_resolving(self, now: float) -> None:
-        self.phase, self.deadline, self.remaining = Phase.RESOLVING, None, None
+        self.enter("close")
+        self.deadline, self.remaining = None, None
         self.push_views(now, [])
 
     def _on_tick(self, command: Command, principal: Principal) -> None:
@@ -532,6 +538,13 @@ class Session:
             self.connections.pop(connection, None)
             self._step.close.append(connection)
 
+    def enter(self, event: str) -> None:
+        """Change phase as ``protocol.phases.TRANSITIONS`` says; the only way the phase changes."""
+        try:
+            self.phase = next_phase(self.phase, event)
+        except TransitionRefused as error:
+            raise WrongPhase(str(error)) from None
+
     def needs_resolution(self) -> bool:
         return self.phase is Phase.RESOLVING
 
@@ -540,5 +553,39 @@ class Session:
         if not condition:
             raise error
 
+
+Handler = Callable[[Session, Command, Principal], None]
+
+# messages that come before the sender is known (or after it left)
+FIRST_HANDLERS: dict[str, Callable[[Session, Command], None]] = {
+    "join": Session._join,
+    "spectate": Session._spectate,
+    "resume": Session._resume,
+    "disconnect": Session._disconnect,
+}
+# every other message: one handler each, next to ``protocol.phases.TABLE``'s rules for it
+HANDLERS: dict[str, Handler] = {
+    "get_view": Session._on_get_view,
+    "edit_draft": Session._on_edit_draft,
+    "submit": Session._on_submit,
+    "start": controls.on_start,
+    "open_round": controls.on_open_round,
+    "extend": controls.on_extend,
+    "close_round": controls.on_close_round,
+    "pause_round": controls.on_pause_round,
+    "resume_round": controls.on_resume_round,
+    "inject_event": controls.on_inject_event,
+    "add_bot": controls.on_add_bot,
+    "replace_team": controls.on_replace_team,
+    "remove_team": controls.on_remove_team,
+    "rename_player": controls.on_rename_player,
+    "remove_player": controls.on_remove_player,
+    "set_weights": controls.on_set_weights,
+    "reset_practice": controls.on_reset_practice,
+    "end_game": controls.on_end_game,
+    "tick": Session._on_tick,
+    "resolve": Session._on_resolve,
+    "rules_switch": Session._on_rules_switch,
+}
 
 __all__ = ["Command", "Conflict", "Limits", "Outgoing", "Resolve", "Session", "Step", "Tick", "To"]
