@@ -7,7 +7,7 @@ Two sizes are measured on the ``grow`` scenario, scaled up:
   resolved one after the other (target: median at most 100 ms).
 
 Each round is opened with its event cards and decided by the ``member_first``
-strategy before the clock starts; only ``game.resolve.resolve_round`` is timed for
+strategy before the clock starts; only the resolution (``game.round.resolve_all``) is timed for
 the targets. Building the team view and the strategy's decision are timed apart,
 as they are per-round costs for the server too.
 
@@ -38,10 +38,8 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 
 from game.decisions import Decisions  # noqa: E402
-from game.events import events_for_round, open_round  # noqa: E402
-from game.round import bot_generator  # noqa: E402
 from game.report import RoundReport  # noqa: E402
-from game.resolve import resolve_round  # noqa: E402
+from game.round import Turn, bot_generator, open_all, resolve_all, round_cards  # noqa: E402
 from game.scenario import Scenario, load_scenario  # noqa: E402
 from game.setup import initial_state  # noqa: E402
 from game.state import ARRAY_COLUMNS, ClusterState, state_hash  # noqa: E402
@@ -142,6 +140,7 @@ class Recorded:
     decisions: list[Decisions]
     digest: str  # state hash of the first team's outcome
     index: int  # position in ``Samples.runs``
+    seed: int
 
 
 def _decide(
@@ -164,14 +163,17 @@ def _decide(
 
 
 def _resolve_all(
-    states: list[ClusterState], decisions: list[Decisions], scenario: Scenario
+    states: list[ClusterState], decisions: list[Decisions], scenario: Scenario, seed: int
 ) -> tuple[float, list[tuple[ClusterState, RoundReport]]]:
-    """Resolve every team's round one after the other; return the time and the outcomes."""
-    outcomes = []
+    """Resolve the round of every team with ``game.round.resolve_all``, as the server does;
+    return the time and the outcomes."""
+    turns = [
+        Turn(state, seat, submitted=decided)
+        for seat, (state, decided) in enumerate(zip(states, decisions, strict=True))
+    ]
     t0 = time.perf_counter()
-    for state, decided in zip(states, decisions, strict=True):
-        outcomes.append(resolve_round(state, decided, scenario))
-    return time.perf_counter() - t0, outcomes
+    outcomes = resolve_all(turns, scenario, seed)
+    return time.perf_counter() - t0, [(o.state, o.report) for o in outcomes]
 
 
 def play_session(
@@ -189,17 +191,17 @@ def play_session(
         samples.rows = states[0].organizations.size
         samples.peak_bytes = max(samples.peak_bytes, sum(state_nbytes(s) for s in states))
     for round_no in range(1, rounds + 1):
-        cards = events_for_round(scenario, seed, round_no)
-        opened = [open_round(state, scenario, cards) for state in states]
+        opened = open_all(states, scenario, round_cards(scenario, seed, round_no))
         decisions = [
             _decide(state, scenario, reports[i], bot_generator(seed, i, round_no), samples)
             for i, state in enumerate(opened)
         ]
-        elapsed, outcomes = _resolve_all(opened, decisions, scenario)
+        elapsed, outcomes = _resolve_all(opened, decisions, scenario, seed)
         states = [state for state, _ in outcomes]
         reports = [report for _, report in outcomes]
         if samples is not None:
-            played.append(Recorded(opened, decisions, state_hash(states[0]), len(samples.runs)))
+            digest = state_hash(states[0])
+            played.append(Recorded(opened, decisions, digest, len(samples.runs), seed))
             samples.runs.append([elapsed])
             samples.rounds.append(round_no)
             samples.members.extend(state.members for state in opened)
@@ -232,7 +234,7 @@ def measure(
     for repeat in range(1, repeats):
         gc.collect()
         for entry in played:
-            elapsed, outcomes = _resolve_all(entry.states, entry.decisions, scenario)
+            elapsed, outcomes = _resolve_all(entry.states, entry.decisions, scenario, entry.seed)
             samples.runs[entry.index].append(elapsed)
             if state_hash(outcomes[0][0]) != entry.digest:
                 raise RuntimeError("resolving the same round again gave another state")
@@ -486,11 +488,11 @@ How it was measured:
   funding are not scaled, so the same services and staff are spread over many more
   members, and many of them leave in the first rounds (see the member counts above).
 - Each game starts from `game.setup.initial_state(scenario, seed)` on seeds 1, 2, …; every
-  round is opened with `game.events.open_round` and that round's cards, and decided by the
+  round is opened with `game.round.open_all` and that round's cards, and decided by the
   `{STRATEGY}` strategy from `game.view.team_view` before the clock starts.
-- Only `game.resolve.resolve_round` is timed for the targets, with `time.perf_counter`;
-  in the session, the time to resolve all {session.teams} teams of a round one after
-  the other, in one process. The view and the decision are timed separately.
+- Only the resolution is timed for the targets, with `time.perf_counter`: the session's
+  round function `game.round.resolve_all` (the one the server and the headless match
+  call), over all {session.teams} teams of a round one after the other, in one process. The view and the decision are timed separately.
 {_repeats_note(team.repeats)}
 - One untimed warm-up game per case; the garbage collector stays on (as in the server)
   and runs between games. Members join and leave during play, so the member counts
