@@ -1,4 +1,7 @@
-"""The test order's seed at the end of every run.
+"""Hypothesis profiles, and the test order's seed at the end of every run.
+
+Hypothesis runs a few hundred examples a property by default and thousands in a slow
+run: ``HYPOTHESIS_PROFILE=slow python -m pytest`` (or ``--hypothesis-profile=slow``).
 
 pytest-randomly shuffles the tests on every run; the summary names the seed, so
 ``--randomly-seed=N`` replays an order and ``-p no:randomly`` keeps the file order.
@@ -6,7 +9,14 @@ pytest-randomly shuffles the tests on every run; the summary names the seed, so
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+settings.register_profile("default", max_examples=200)
+settings.register_profile("slow", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_terminal_summary(
