@@ -46,7 +46,7 @@ from protocol.messages import (
 )
 from protocol.replies import Error, ErrorDetail
 from server import logs
-from server.replay import ReplayMismatch, recover
+from server.replay import ReplayMismatch, recover, upgrade
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
 from server.static import WebEdition
@@ -112,6 +112,7 @@ class Server:
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
+        self.upgrade_logs()
         self.recover()
         gc.freeze()  # modules, scenarios and recovered sessions: no need to scan them again
         self.housekeeping = asyncio.get_running_loop().create_task(self.keep_house())
@@ -152,6 +153,17 @@ class Server:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.config.tls_cert, self.config.tls_key)
         return context
+
+    def upgrade_logs(self) -> None:
+        """Write the round records of sessions logged before they were kept, once."""
+        for stored in self.store.without_records():
+            try:
+                rows = upgrade(stored, self.limits)
+                self.store.add_rounds(stored.id, rows)
+            except (ReplayMismatch, ProtocolError, KeyError, ValueError) as error:
+                logs.event("upgrade_failed", logging.ERROR, session=stored.id, reason=str(error))
+                continue
+            logs.event("upgraded", session=stored.id, rounds=len(rows))
 
     def recover(self) -> None:
         """Rebuild every unfinished session from its log and resume its deadline."""

@@ -184,6 +184,15 @@ class Store:
         """Return the session's log; from its last snapshot on, unless told otherwise."""
         return read_session(self.db, session_id, code, from_snapshot)
 
+    def without_records(self) -> list[StoredSession]:
+        """Return the sessions that resolved rounds before round records were kept."""
+        rows = self.db.execute(
+            "SELECT s.id, s.code FROM sessions s WHERE NOT EXISTS "
+            "(SELECT 1 FROM rounds r WHERE r.session_id = s.id) AND EXISTS "
+            "(SELECT 1 FROM hashes h WHERE h.session_id = s.id) ORDER BY s.created, s.id"
+        ).fetchall()
+        return [self.load(session_id, code, from_snapshot=False) for session_id, code in rows]
+
     def counts(self) -> dict[str, int]:
         sessions = self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
         events = self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]

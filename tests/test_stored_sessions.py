@@ -177,3 +177,49 @@ def test_the_unfinished_session_resumes_under_the_new_rules(stored: Path, change
     record = load_session(stored, code)
     assert record.finished and record.resolved == 4
     assert record.team("Quay Partners").rounds[3].decisions.staffing.hire_interns == 1
+
+
+async def play_and_restart(db: Path, drop_records: bool) -> None:
+    server = Server(ServerConfig(port=0, db=str(db)))
+    await server.start()
+    url = f"ws://127.0.0.1:{server.port}"
+    facilitator, ann = Client(url), Client(url)
+    try:
+        code = (await facilitator.create_session(seed=3, rounds=2))["code"]
+        await ann.join(code, "Alpha", "Ann")
+        await facilitator.send("add_bot", team="Bots", strategy="member_first")
+        await facilitator.send("start")
+        for round_no in (1, 2):
+            await facilitator.send("open_round")
+            await ann.wait_for(lambda c, r=round_no: c.phase == "decisions" and c.round == r)
+            await ann.submit({"staffing": {"hire_interns": round_no}}, round=round_no)
+            await facilitator.wait_for(
+                lambda c, r=round_no: c.round == r and c.phase != "decisions"
+            )
+    finally:
+        await ann.close()
+        await facilitator.close()
+        await server.stop()
+    if drop_records:  # as a database written before round records were kept
+        with sqlite3.connect(db) as connection:
+            connection.execute("DELETE FROM rounds")
+    server = Server(ServerConfig(port=0, db=str(db)))
+    await server.start()
+    await server.stop()
+
+
+def test_a_log_written_before_round_records_gets_them_once_at_start(tmp_path: Path):
+    kept, legacy = tmp_path / "kept.db", tmp_path / "legacy.db"
+    asyncio.run(asyncio.wait_for(play_and_restart(kept, drop_records=False), 60))
+    asyncio.run(asyncio.wait_for(play_and_restart(legacy, drop_records=True), 60))
+
+    def records(db: Path) -> list[tuple]:
+        return rows(db, "SELECT resolution, round, practice, engine, played FROM rounds")
+
+    assert len(records(kept)) == 2
+    upgraded = records(legacy)
+    assert [row[:4] for row in upgraded] == [row[:4] for row in records(kept)]
+    for (*_, mine), (*_, theirs) in zip(upgraded, records(kept), strict=True):
+        mine, theirs = json.loads(mine), json.loads(theirs)
+        assert [t["decisions"] for t in mine["teams"]] == [t["decisions"] for t in theirs["teams"]]
+        assert [t["hash"] for t in mine["teams"]] == [t["hash"] for t in theirs["teams"]]
