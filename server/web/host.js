@@ -113,7 +113,7 @@ function showCreate(problem) {
         h("ul", {}, sessions.map(([code, token]) =>
           h("li", {}, h("a", { href: `/host#token=${encodeURIComponent(token)}`, onclick: () => setTimeout(() => location.reload(), 0), text: `Console of ${code}` })))))
     : null;
-  main.replaceChildren(form, reopen);
+  main.replaceChildren(...[form, reopen].filter(Boolean));
   scenario.focus();
 }
 
@@ -206,7 +206,7 @@ function render() {
   const focused = document.activeElement?.id;
   const keepValues = {};
   for (const input of main.querySelectorAll("input[id], select[id]")) keepValues[input.id] = input.value;
-  main.replaceChildren(
+  main.replaceChildren(...[
     h("h1", { class: "visually-hidden", text: `Facilitator console for session ${fac.code}` }),
     state.banner ? h("p", { class: "banner bad", role: "alert", text: state.banner }) : null,
     state.good ? h("p", { class: "banner good", role: "status", text: state.good }) : null,
@@ -215,7 +215,7 @@ function render() {
     h("div", { class: "grid" }, eventsCard(fac), botsCard(fac), weightsCard(fac)),
     h("section", { class: "card", "aria-labelledby": "k-board" }, h("h2", { id: "k-board", text: "Leaderboard" }), leaderboard(fac.leaderboard)),
     endDialog(),
-  );
+  ].filter(Boolean));
   for (const [id, value] of Object.entries(keepValues)) {
     const input = document.getElementById(id);
     if (input && input.dataset.keep !== "no") input.value = value;

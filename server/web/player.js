@@ -288,6 +288,7 @@ function takeTeam(message) {
     state.pending = {};
     state.inflight = [];
     state.submitProblems = [];
+    state.banner = null;
   }
   takeTimer(message.timer);
 }
@@ -366,6 +367,8 @@ async function submit() {
 
 // ------------------------------------------------------------ rendering
 
+let shownScreen = null;
+
 function render() {
   if (!state.team) {
     main.replaceChildren(h("p", { class: "card", text: "Waiting for the session…" }));
@@ -388,6 +391,8 @@ function render() {
   }[screen]();
   const heading = h("h1", { id: "screen-title", tabindex: "-1", text: SCREEN_NAMES[screen] });
   main.replaceChildren(tabs(), bannerNode(), heading, body);
+  if (shownScreen !== screen) window.scrollTo(0, 0);
+  shownScreen = screen;
   document.title = `${SCREEN_NAMES[screen]} · ${state.team.team} · Cluster Board`;
 }
 
