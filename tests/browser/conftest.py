@@ -53,7 +53,8 @@ class ServerThread:
 
     def __init__(self, db: Path, **overrides: object) -> None:
         self.loop = asyncio.new_event_loop()
-        self.server = Server(ServerConfig(port=0, db=str(db), **overrides))  # type: ignore[arg-type]
+        options: dict[str, object] = {"port": 0, "db": str(db)} | overrides
+        self.server = Server(ServerConfig(**options))  # type: ignore[arg-type]
         self.started = threading.Event()
         self.stopping: asyncio.Future[None] | None = None
         self.error: BaseException | None = None
@@ -97,6 +98,17 @@ def site(tmp_path, browser_ready) -> Iterator[str]:
         yield served.start()
     finally:
         served.stop()
+
+
+@pytest.fixture
+def restartable(tmp_path, browser_ready) -> Iterator[list[ServerThread]]:
+    """A server the test may stop and start again on the same port and database."""
+    servers = [ServerThread(tmp_path / "web.db")]
+    try:
+        yield servers
+    finally:
+        for served in servers:
+            served.stop()
 
 
 @pytest.fixture

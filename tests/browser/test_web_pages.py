@@ -5,7 +5,7 @@ from __future__ import annotations
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, ServerThread
 from tests.browser.pages import (
     add_bot,
     click,
@@ -156,3 +156,36 @@ def test_the_player_page_works_at_phone_width_and_from_the_keyboard(site, browse
     wait(phone, lambda d: screen(d) == "Results", "the results on the phone")
     width = phone.execute_script("return document.documentElement.scrollWidth")
     assert width <= phone.execute_script("return window.innerWidth")
+
+
+def test_every_page_rejoins_a_server_restarted_mid_round(restartable, browser, tmp_path) -> None:
+    first = restartable[0]
+    site = first.start()
+    port = first.server.port
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    ana = browser()
+    join(ana, site, code, "North", "Ana")
+    projector = browser()
+    projector.get(f"{site}/projector?code={code}")
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+    set_field(ana, "staffing.hire_fte", "1.5")
+    wait(host, lambda d: "Ana" in text_of(d, "#teams"), "Ana on the console")
+
+    first.stop()
+    for page, online in ((host, "Connected"), (ana, "Connected"), (projector, "Live")):
+        wait(page, lambda d, o=online: text_of(d, "#status") != o, "the lost connection")
+    again = ServerThread(tmp_path / "web.db", port=port)
+    restartable.append(again)
+    again.start()
+    for page in (host, ana):
+        wait(page, lambda d: text_of(d, "#status") == "Connected", "the page back online")
+    wait(projector, lambda d: text_of(d, "#status") == "Live", "the projector back")
+    assert field_value(ana, "staffing.hire_fte") == "1.5"  # the draft survived the restart
+    set_field(ana, "staffing.hire_interns", "1")
+    click(ana, "#submit")
+    wait(ana, lambda d: screen(d) == "Results", "the year resolved after the restart")
+    wait(host, lambda d: phase_is(d, "Results"), "the console follows")
