@@ -180,7 +180,14 @@ async function send(message, done) {
     await state.connection.request(message);
     state.banner = null;
     state.good = done || null;
-    if (done) announce(done);
+    if (done) {
+      announce(done);
+      setTimeout(() => {
+        if (state.good !== done) return;
+        state.good = null;
+        render();
+      }, 8000);
+    }
   } catch (error) {
     state.good = null;
     state.banner = `${message.type.replace(/_/g, " ")}: ${error.message}` +
@@ -214,8 +221,8 @@ function render() {
     teamsCard(fac),
     h("div", { class: "grid" }, eventsCard(fac), botsCard(fac), weightsCard(fac)),
     h("section", { class: "card", "aria-labelledby": "k-board" }, h("h2", { id: "k-board", text: "Leaderboard" }), leaderboard(fac.leaderboard)),
-    endDialog(),
   ].filter(Boolean));
+  if (!document.getElementById("end-dialog")) document.body.append(endDialog());
   for (const [id, value] of Object.entries(keepValues)) {
     const input = document.getElementById(id);
     if (input && input.dataset.keep !== "no") input.value = value;

@@ -30,13 +30,14 @@ import {
 
 const SEATS = "clusterboard.seats";
 const LAST = "clusterboard.last";
-const SCREENS = ["briefing", "dashboard", "decisions", "results", "history", "gameover"];
+const SCREENS = ["briefing", "dashboard", "decisions", "results", "history", "canvas", "gameover"];
 const SCREEN_NAMES = {
   briefing: "Briefing",
   dashboard: "Dashboard",
   decisions: "Decisions",
   results: "Results",
   history: "History",
+  canvas: "Canvas",
   gameover: "Game over",
 };
 const FLUSH_MS = 250;
@@ -387,11 +388,13 @@ function render() {
     decisions: decisions,
     results: results,
     history: historyScreen,
+    canvas: canvasScreen,
     gameover: gameOver,
   }[screen]();
   const heading = h("h1", { id: "screen-title", tabindex: "-1", text: SCREEN_NAMES[screen] });
   main.replaceChildren(tabs(), bannerNode(), heading, body);
   if (shownScreen !== screen) window.scrollTo(0, 0);
+  main.querySelector("nav.tabs [aria-current]")?.scrollIntoView({ block: "nearest", inline: "nearest" });
   shownScreen = screen;
   document.title = `${SCREEN_NAMES[screen]} · ${state.team.team} · Cluster Board`;
 }
@@ -897,6 +900,50 @@ function historyScreen() {
       name: state.schema.enumLabel(kpiNode, k), values: reports.map((r) => r.kpis[k] ?? 0),
     })), (v) => number(v, 0)),
   );
+}
+
+// The cluster business model canvas, filled in from the team's view and last report.
+function canvasScreen() {
+  const view = state.team.view;
+  const report = view.last_report;
+  const name = (kind, key) => state.schema.name(kind, key);
+  const focus = Object.fromEntries(view.focus_area_options.map((a) => [a.id, a.name]));
+  const budget = Object.entries(view.budget).sort((a, b) => b[1] - a[1]);
+  const publicDeals = view.agreements.filter((a) => a.family === "public");
+  const otherDeals = view.agreements.filter((a) => a.family !== "public");
+  const fees = view.fees;
+  const boxes = [
+    ["partners", "Key partners", [
+      ...otherDeals.map((a) => `${a.name} (${a.years_left} yr left)`),
+      `${view.members_by_segment.academia ?? 0} knowledge institutions`,
+      `${view.members_by_segment.government ?? 0} public bodies`,
+    ]],
+    ["activities", "Key activities", budget.filter(([, v]) => v > 0).slice(0, 5).map(([k, v]) => `${name("services", k)}: ${euros(v)}`)],
+    ["resources", "Key resources", [
+      `${number(view.staff_fte, 1)} FTE staff, ${view.interns} interns`, `Cash ${euros(view.cash)}`,
+      `Track record ${view.track_record}`, `Stage: ${name("stages", view.stage)}`,
+    ]],
+    ["value", "Value proposition", [
+      ...(view.ambition ? [view.ambition] : []), ...view.focus_areas.map((f) => focus[f] || f),
+    ]],
+    ["relations", "Member relationships", [
+      `Fees: ${name("fee_models", fees.model)}${fees.model === "flat" ? ` (${euros(fees.flat)})` : ""}`,
+      `Engagement ${number(view.engagement_mean * 100)}%`,
+      ...(report ? [`Personal contact ${number(report.members.contact * 100)}% of need`] : []),
+    ]],
+    ["channels", "Channels", [
+      ...["matchmaking_events", "member_relations"].filter((k) => view.budget[k]).map((k) => name("services", k)),
+      ...view.revenue_line_options.filter((o) => o.running).map((o) => o.name),
+    ]],
+    ["members", "Members", Object.entries(view.members_by_segment).filter(([, n]) => n).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${name("segments", k)}: ${n}`)],
+    ["funders", "Funding partners", publicDeals.map((a) => `${a.name}: ${euros(a.amount)}`)],
+    ["costs", "Costs", report ? Object.entries(report.costs).filter(([, v]) => v).map(([k, v]) => `${name("costs", k)}: ${euros(v)}`) : ["After the first year"]],
+    ["funding", "Funding", report ? ["public", "private", "project"].map((f) => `${name("families", f)}: ${euros(report.revenue_by_family[f] || 0)} (${Math.round(report.financing_mix[f] || 0)}%)`) : ["After the first year"]],
+  ];
+  return h("div", { class: "canvas" }, boxes.map(([area, title, lines]) =>
+    h("section", { class: `card area-${area}`, "aria-labelledby": `cv-${area}` },
+      h("h2", { id: `cv-${area}`, text: title }),
+      lines.length ? h("ul", {}, lines.map((line) => h("li", { text: line }))) : h("p", { class: "muted", text: "Nothing yet" }))));
 }
 
 function gameOver() {

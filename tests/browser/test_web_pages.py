@@ -71,6 +71,9 @@ def test_a_facilitator_and_two_teammates_play_a_whole_game_with_a_computer_team(
     ana.find_element(By.CSS_SELECTOR, 'nav.tabs button[data-screen="history"]').click()
     charts = wait(ana, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.chart"), "the charts")
     assert len(charts) >= 4
+    ana.find_element(By.CSS_SELECTOR, 'nav.tabs button[data-screen="canvas"]').click()
+    wait(ana, lambda d: "Key activities" in text_of(d, "main"), "the business model canvas")
+    assert "Funding partners" in text_of(ana, "main")
     wait(host, lambda d: phase_is(d, "Game over"), "game over on the console")
     assert all(not driver.get_log("browser") for driver in (host, ana, ben, projector))
 
