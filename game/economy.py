@@ -136,6 +136,16 @@ class MemberEconomy(Strict):
     )
     max_join_chance: Share = Field(description="Cap on a prospect's yearly join chance.")
     max_leave_chance: Share = Field(description="Cap on a member's yearly leave chance.")
+    size_scale_min: Positive = Field(
+        description="Smallest multiple of its segment's fee capacity an organization has."
+    )
+    size_scale_max: Positive = Field(
+        description="Largest multiple of its segment's fee capacity an organization has."
+    )
+    stage_fee_capacity: tuple[Positive, Positive, Positive, Positive] = Field(
+        description="Fee capacity multiplier by stage (baby, emerging, growth, supercluster): "
+        "what a young network can ask is less than what an established cluster can."
+    )
     urgency_fee_capacity: NonNegative = Field(
         description="Extra fee capacity per unit of regional urgency (transform clusters)."
     )
@@ -153,6 +163,46 @@ class MemberEconomy(Strict):
     insolvency_engagement: Share = Field(
         description="Engagement lost by all members when the board needs an emergency loan."
     )
+    refusal_from: Positive = Field(
+        description="Fee over willingness to pay at which members start to refuse it outright."
+    )
+    refusal_certain: Positive = Field(
+        description="Fee over willingness to pay at which every member refuses it."
+    )
+    grievance_price: Share = Field(description="Grievance of a member that leaves over price.")
+    grievance_neglect: Share = Field(
+        description="Grievance of a member that leaves over too little contact or value."
+    )
+    grievance_per_excess: NonNegative = Field(
+        description="Grievance a paying member gains per unit of fee burden above its willingness."
+    )
+    grievance_contagion: NonNegative = Field(
+        description="Grievance each remaining member gains per share of members that refused."
+    )
+    walkout_noticed: Share = Field(
+        description="Share of members refusing their fee in a year that the region ignores."
+    )
+    trust_recovery: Share = Field(description="Share of a grievance that fades each year.")
+    grievance_join: NonNegative = Field(
+        description="Join chance is multiplied by (1 - grievance) to this power."
+    )
+    grievance_engagement: NonNegative = Field(
+        description="Target engagement lost per unit of grievance."
+    )
+    grievance_voice: NonNegative = Field(
+        description="Word of mouth lost per unit of grievance held by a former member."
+    )
+    grievance_willingness: Share = Field(
+        description="Share of its willingness to pay a member loses per unit of grievance."
+    )
+
+    @model_validator(mode="after")
+    def _bands(self) -> MemberEconomy:
+        if self.refusal_certain <= self.refusal_from:
+            raise ValueError("refusal_certain must be above refusal_from")
+        if self.size_scale_max < self.size_scale_min:
+            raise ValueError("size_scale_max must be at least size_scale_min")
+        return self
 
 
 class ImpactEconomy(Strict):

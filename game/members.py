@@ -8,6 +8,13 @@ members). The rules, and where the documents say them:
 - Price signals value (fact 5): a fee up to the value a member sees raises its
   commitment; the part of a fee above that value lowers engagement and drives
   members out.
+- Every organization has a willingness to pay: what it can afford (its fee capacity,
+  by segment and size) times the value it sees, less the trust it has lost. A fee
+  far above it is refused outright (the member leaves, the prospect stays out),
+  more surely the further above; a fee above it is resented.
+- Members remember (fact 11): one that left over price or neglect holds a grievance
+  that fades slowly, so it stays away for years, and an overcharged member resents
+  it for years too.
 - Members with urgent pain will pay more (fact 9): urgency raises fee capacity.
 - Bigger payers can crowd entrepreneurs out (DOMAIN.md, Latin America).
 - Engagement moves part of the way each year (fact 11): goodwill takes years.
@@ -81,10 +88,11 @@ def fee_capacity(
     segment: np.ndarray, employees: np.ndarray, economy: Economy, urgency: float, factor: float
 ) -> np.ndarray:
     """Return what each organization would pay a year for the full value of the cluster."""
+    rules = economy.members
     base = segment_table(economy, "fee_capacity")[segment]
     median = segment_table(economy, "employees_median")[segment]
-    scale = np.clip(np.sqrt(employees / median), 0.3, 4.0)
-    return base * scale * (1.0 + max(urgency, 0.0) * economy.members.urgency_fee_capacity) * factor
+    scale = np.clip(np.sqrt(employees / median), rules.size_scale_min, rules.size_scale_max)
+    return base * scale * (1.0 + max(urgency, 0.0) * rules.urgency_fee_capacity) * factor
 
 
 @dataclass(frozen=True)
@@ -96,14 +104,43 @@ class Appraisal:
     excess: np.ndarray  # fee burden above the value seen
     target: np.ndarray  # engagement the organization would settle at
     contact: float
+    willingness: np.ndarray  # EUR a year the organization would pay for what it sees
+    refusal: np.ndarray  # chance it refuses this fee outright, 0..1
 
 
-def perceive(
-    seen: np.ndarray, delivered: np.ndarray, member: np.ndarray, economy: Economy
-) -> np.ndarray:
-    """Return the value each organization perceives: members adjust with a lag."""
-    speed = economy.members.perception_speed
-    return np.where(member, seen + speed * (delivered - seen), delivered)
+def refusal_chance(fees: np.ndarray, willingness: np.ndarray, economy: Economy) -> np.ndarray:
+    """Return the chance that each organization refuses its fee outright.
+
+    Nobody refuses a fee up to ``refusal_from`` times its willingness to pay; from
+    there the chance rises in a straight line to certain refusal at ``refusal_certain``
+    times. A fee with nothing to pay for it (no willingness at all) is refused.
+    """
+    rules = economy.members
+    ratio = fees / np.maximum(willingness, 1.0)
+    span = rules.refusal_certain - rules.refusal_from
+    return np.clip((ratio - rules.refusal_from) / span, 0.0, 1.0)
+
+
+def reputation(
+    engagement: np.ndarray, member: np.ndarray, grievance: np.ndarray, present: np.ndarray,
+    economy: Economy,
+) -> float:
+    """Return what the region hears of the cluster: members' praise less former members' anger.
+
+    Engaged members speak well of the cluster; organizations of the region that hold
+    a grievance speak ill of it (``grievance_voice`` per unit of grievance). The
+    balance is taken per member and never falls below zero.
+    """
+    if not member.any():
+        return 0.0
+    praise = float(engagement[member].sum())
+    anger = economy.members.grievance_voice * float(grievance[present & ~member].sum())
+    return max(praise - anger, 0.0) / float(member.sum())
+
+
+def fade_grievance(grievance: np.ndarray, economy: Economy) -> np.ndarray:
+    """Return the grievances a year on: trust rebuilds by a share each year."""
+    return grievance * (1.0 - economy.members.trust_recovery)
 
 
 def appraise(
@@ -112,12 +149,19 @@ def appraise(
     capacity: np.ndarray,
     contact: float,
     bonus: np.ndarray,
+    grievance: np.ndarray,
     economy: Economy,
 ) -> Appraisal:
-    """Return the value, fee burden and target engagement of every organization."""
+    """Return the value, fee burden, willingness to pay and target engagement of everyone.
+
+    The burden a member accepts is ``value_to_price`` times the value it sees, less
+    what its grievance costs; the willingness to pay is that burden in EUR.
+    """
     rules = economy.members
-    burden = fees / np.maximum(capacity, 1.0)
-    accepted = value * rules.value_to_price
+    room = np.maximum(capacity, 1.0)
+    burden = fees / room
+    accepted = value * rules.value_to_price * (1.0 - rules.grievance_willingness * grievance)
+    willingness = accepted * room
     commitment = np.minimum(burden, accepted)
     excess = np.maximum(burden - accepted, 0.0)
     target = (
@@ -126,9 +170,13 @@ def appraise(
         + rules.contact_weight * contact
         + rules.commitment_weight * commitment
         - rules.excess_fee_weight * excess
+        - rules.grievance_engagement * grievance
         + bonus
     )
-    return Appraisal(value, burden, excess, np.clip(target, 0.0, 1.0), contact)
+    refusal = refusal_chance(fees, willingness, economy)
+    return Appraisal(
+        value, burden, excess, np.clip(target, 0.0, 1.0), contact, willingness, refusal
+    )
 
 
 def update_engagement(
@@ -143,6 +191,7 @@ def update_engagement(
 class Departures:
     leaving: np.ndarray  # bool per organization
     reason: np.ndarray  # int index into LEAVE_REASONS per organization
+    refused: np.ndarray  # bool: left because it refused the fee outright
 
 
 def departures(
@@ -155,7 +204,12 @@ def departures(
     draw: np.ndarray,
     economy: Economy,
 ) -> Departures:
-    """Decide which members leave this year and the main reason of each."""
+    """Decide which members leave this year and the main reason of each.
+
+    A member first refuses its fee outright with the appraisal's refusal chance
+    (not capped); one that accepts it may still leave with the capped sum of the
+    five terms below.
+    """
     rules = economy.members
     loyalty = 1.0 - rules.tenure_loyalty * np.minimum(tenure, 5)
     base = segment_table(economy, "leave_rate")[segment] * loyalty
@@ -173,20 +227,67 @@ def departures(
         ]
     )
     chance = np.clip(terms.sum(axis=0) + min(hardship, 0.0), 0.0, rules.max_leave_chance)
-    leaving = member & (draw < chance)
-    return Departures(leaving, np.argmax(terms, axis=0))
+    refusal = appraisal.refusal
+    refused = member & (draw < refusal)
+    leaving = member & (draw < refusal + (1.0 - refusal) * chance)
+    reason = np.where(refused, LEAVE_REASONS.index(LeaveReason.FEES), np.argmax(terms, axis=0))
+    return Departures(leaving, reason, refused)
+
+
+def remember(
+    grievance: np.ndarray,
+    leaving: Departures,
+    paying: np.ndarray,
+    present: np.ndarray,
+    excess: np.ndarray,
+    economy: Economy,
+) -> np.ndarray:
+    """Return the grievances after this year's departures and fees.
+
+    A member that left over price holds ``grievance_price``, one that left for too
+    little contact or value ``grievance_neglect`` (turnover and hardship leave none);
+    a member that paid a fee above its willingness resents it in proportion; and
+    when members walk out refusing a fee, the whole region hears of it: every
+    organization present loses trust in proportion to the share of members that
+    walked out beyond the few a region does not notice (``walkout_noticed``).
+    """
+    rules = economy.members
+    by_reason = np.array(
+        [rules.grievance_price, rules.grievance_neglect, rules.grievance_neglect, 0.0, 0.0]
+    )
+    members = int((paying | leaving.leaving).sum())
+    refused = float(leaving.refused.sum()) / members if members else 0.0
+    walkout = max(refused - rules.walkout_noticed, 0.0)
+    resented = (
+        grievance
+        + rules.grievance_per_excess * excess * paying
+        + rules.grievance_contagion * walkout * present
+    )
+    left = np.where(leaving.leaving, by_reason[leaving.reason], 0.0)
+    return np.clip(np.maximum(resented, left), 0.0, 1.0)
+
+
+def perceive(
+    seen: np.ndarray, delivered: np.ndarray, member: np.ndarray, economy: Economy
+) -> np.ndarray:
+    """Return the value each organization perceives: members adjust with a lag."""
+    speed = economy.members.perception_speed
+    return np.where(member, seen + speed * (delivered - seen), delivered)
 
 
 @dataclass(frozen=True)
 class Arrivals:
     joining: np.ndarray  # bool per organization
     reason: np.ndarray  # int index into JOIN_REASONS per organization
+    kept_away: np.ndarray  # bool: would have joined but for an old grievance
+    refused: np.ndarray  # bool: would have joined but refused the fee
 
 
 def arrivals(
     prospect: np.ndarray,
     segment: np.ndarray,
     appraisal: Appraisal,
+    grievance: np.ndarray,
     effort: np.ndarray,
     reputation: float,
     draw: np.ndarray,
@@ -195,17 +296,24 @@ def arrivals(
     """Decide which prospects join this year and why.
 
     ``effort`` is the recruitment effort per segment already scaled by the staff's
-    delivery; ``reputation`` is the members' average engagement.
+    delivery; ``reputation`` is what the region hears (``reputation()``). A former member's
+    grievance scales its chance by (1 - grievance) ** ``grievance_join``, and a
+    prospect refuses a fee far above its willingness to pay (the refusal chance).
     """
     rules = economy.members
     courted = rules.recruitment_power * effort[segment]
     heard = rules.word_of_mouth * reputation
     appeal = appraisal.target**1.5
     chance = segment_table(economy, "join_rate")[segment] * (courted + heard) * appeal
-    joining = prospect & (draw < np.minimum(chance, rules.max_join_chance))
+    free = np.minimum(chance, rules.max_join_chance)
+    trusting = free * (1.0 - grievance) ** rules.grievance_join
+    paying = trusting * (1.0 - appraisal.refusal)
+    joining = prospect & (draw < paying)
     reason = np.where(courted >= heard, 0, 1)
     reason = np.where(appraisal.value > 0.55, 2, reason)
-    return Arrivals(joining, reason)
+    kept_away = prospect & (draw < free) & (draw >= trusting)
+    refused = prospect & (draw < trusting) & ~joining
+    return Arrivals(joining, reason, kept_away, refused)
 
 
 def effort_vector(recruitment: dict[str, float]) -> np.ndarray:

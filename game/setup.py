@@ -87,6 +87,7 @@ def draw_organizations(scenario: Scenario, seed: int) -> Organizations:
         * member,
         shareholder=np.zeros(n, dtype=bool),
         value_seen=_starting_value(scenario, rows["needs"], member),
+        grievance=np.zeros(n),
     )
     return Organizations(**freeze_columns(columns))
 

@@ -38,7 +38,11 @@ ARRAY_COLUMNS = (
     "fee_paid",
     "shareholder",
     "value_seen",
+    "grievance",
 )
+
+# What a column holds in a state stored before the column existed (see game.snapshot).
+COLUMN_DEFAULTS: dict[str, float] = {"grievance": 0.0}
 
 FIXED_COLUMNS = frozenset({"segment", "needs", "founding"})
 
@@ -70,6 +74,7 @@ class Organizations:
     fee_paid: np.ndarray  # float64 EUR paid last year
     shareholder: np.ndarray  # bool: holds a share (share program)
     value_seen: np.ndarray  # float64 0..1: service value as members perceive it (lagged)
+    grievance: np.ndarray  # float64 0..1: lost trust after leaving over price or neglect
 
     @property
     def size(self) -> int:

@@ -192,8 +192,9 @@ class Year:
         scheduled = mem.fee_schedule(orgs.segment, orgs.employees, self.policy.fees, economy)
         fees = mem.phase_fees(scheduled, orgs.fee_paid, orgs.member, economy)
         urgency = self.scenario.region.urgency + effects.urgency
+        standing = rules.stage_fee_capacity[int(self.state.stage)]
         capacity = mem.fee_capacity(
-            orgs.segment, orgs.employees, economy, urgency, effects.fee_capacity_factor
+            orgs.segment, orgs.employees, economy, urgency, effects.fee_capacity_factor * standing
         )
         affinity = mem.segment_table(economy, "project_affinity")[orgs.segment]
         share_program = self.policy.fees.model == FeeModel.SHARE_PROGRAM
@@ -202,7 +203,8 @@ class Year:
         bonus = bonus + mem.large_payer_bonus(orgs.segment, orgs.member, fees, economy)
         seen = mem.perceive(orgs.value_seen, orgs.needs @ self.quality, orgs.member, economy)
         orgs.value_seen[:] = seen
-        appraisal = mem.appraise(seen, fees, capacity, self.contact, bonus, economy)
+        grievance = mem.fade_grievance(orgs.grievance, economy)
+        appraisal = mem.appraise(seen, fees, capacity, self.contact, bonus, grievance, economy)
         shock = effects.engagement - (rules.strategy_revision_engagement if self.revised else 0)
         was_member = orgs.member.copy()
         engagement = mem.update_engagement(orgs.engagement, appraisal.target, shock, economy)
@@ -216,13 +218,23 @@ class Year:
             self.draws.leave,
             economy,
         )
-        reputation = float(engagement[was_member].mean()) if was_member.any() else 0.0
+        reputation = mem.reputation(engagement, was_member, grievance, orgs.present, economy)
         effort = mem.effort_vector(self.policy.recruitment) * self.workload.delivery
         prospects = orgs.present & ~was_member
         joining = mem.arrivals(
-            prospects, orgs.segment, appraisal, effort, reputation, self.draws.join, economy
+            prospects,
+            orgs.segment,
+            appraisal,
+            grievance,
+            effort,
+            reputation,
+            self.draws.join,
+            economy,
         )
         member = (was_member & ~leaving.leaving) | joining.joining
+        orgs.grievance[:] = mem.remember(
+            grievance, leaving, member, orgs.present, appraisal.excess, economy
+        )
         starting = 0.5 * (rules.new_member_engagement + appraisal.target)
         orgs.engagement[:] = np.where(joining.joining, starting, np.where(member, engagement, 0.0))
         orgs.member[:] = member
@@ -230,6 +242,7 @@ class Year:
         self._pay_fees(fees, share_program)
         self.appraisal, self.leaving, self.joining = appraisal, leaving, joining
         self.was_member = was_member
+        self.fees_asked = fees
 
     def _pay_fees(self, fees: np.ndarray, share_program: bool) -> None:
         orgs, finance = self.orgs, self.economy.finance
