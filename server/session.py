@@ -371,6 +371,7 @@ class Session:
             token=token,
         )
         self.send(To("connection", command.connection), welcome)
+        self.send(To("connection", command.connection), views.labels_message())
         self.full_view(command.connection, command.now)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ first messages

@@ -7,6 +7,7 @@ including who is connected and which teams have submitted.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from game.decisions import Decisions
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from server.session import Session
 
 
+@functools.cache
 def labels_message() -> Labels:
     """Return the ``labels`` message: send it once per connection, right after ``welcome``.
 

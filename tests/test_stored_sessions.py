@@ -16,6 +16,7 @@ import csv
 import json
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -126,7 +127,8 @@ async def finish_unfinished(db: Path) -> None:
         # the round left open is still open, with Ann's submission and Bo's missing
         state = await ann.wait_for(lambda c: c.phase == "decisions" and c.team_state)
         assert state["submission"]["round"] == 3
-        assert bo.team_state["submission"] is None
+        bo_state = await bo.wait_for(lambda c: c.phase == "decisions" and c.team_state)
+        assert bo_state["submission"] is None
         for round_no in range(3, info["rounds"] + 1):
             if round_no > 3:
                 await facilitator.send("open_round")
@@ -147,8 +149,34 @@ async def finish_unfinished(db: Path) -> None:
         await server.stop()
 
 
+def as_if_stopped_just_now(db: Path, code: str) -> None:
+    """Move the open round's logged clock to now, as if the server had just stopped.
+
+    The fixture's round timer ran out long ago; a server restarted after its deadline
+    closes the round at once. The test wants the round still open when it resumes.
+    """
+    (session_id,) = rows(db, "SELECT id FROM sessions WHERE code = ?", code)[0]
+    (last_resolve,) = rows(db, "SELECT MAX(seq) FROM rounds WHERE session_id = ?", session_id)[0]
+    events = rows(
+        db,
+        "SELECT seq, command FROM events WHERE session_id = ? AND seq > ?",
+        session_id,
+        last_resolve,
+    )
+    shift = time.time() - max(json.loads(text)["now"] for _, text in events)
+    with sqlite3.connect(db) as connection:
+        for seq, text in events:
+            record = json.loads(text)
+            record["now"] += shift
+            connection.execute(
+                "UPDATE events SET at = ?, command = ? WHERE session_id = ? AND seq = ?",
+                (record["now"], json.dumps(record), session_id, seq),
+            )
+
+
 def test_the_unfinished_session_resumes_under_the_new_rules(stored: Path, changed_engine):
     code = INFO["unfinished"]["code"]
+    as_if_stopped_just_now(stored, code)
     before = played_records(stored, code)
     assert [r["round"] for r in before] == [1, 2]
     asyncio.run(asyncio.wait_for(finish_unfinished(stored), 60))

@@ -139,6 +139,7 @@ def answer(ws: ClientConnection) -> dict[str, Any]:
         assert reply["type"] in (
             "ack",
             "welcome",
+            "labels",
             "team_state",
             "public_state",
             "facilitator_state",
