@@ -107,3 +107,44 @@ def screen(driver: Any) -> str:
 def open_screen(driver: Any, name: str) -> None:
     click(driver, f'nav.tabs button[data-screen="{name}"]')
     wait(driver, lambda d: d.find_elements(By.ID, "screen-title"), name)
+
+
+# ------------------------------------------------------------ accessibility
+
+AUDIT = """
+const problems = [];
+const name = (e) => (e.getAttribute('aria-label') || e.textContent || e.value || '').trim();
+if (!document.documentElement.lang) problems.push('the page has no lang');
+if (!document.title.trim()) problems.push('the page has no title');
+if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
+for (const e of document.querySelectorAll('input, select, textarea')) {
+  if (e.type === 'hidden' || e.closest('[hidden]')) continue;
+  if (!e.labels?.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+    problems.push(`unlabelled ${e.tagName.toLowerCase()} ${e.id || e.name}`);
+}
+for (const e of document.querySelectorAll('button, a[href]'))
+  if (!name(e)) problems.push(`a ${e.tagName.toLowerCase()} without a name`);
+for (const e of document.querySelectorAll('img'))
+  if (!e.hasAttribute('alt')) problems.push(`an image without alt: ${e.src}`);
+for (const e of document.querySelectorAll('svg[role="img"]'))
+  if (!e.getAttribute('aria-label')) problems.push('a chart without a label');
+const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
+  problems.push(`duplicate id ${id}`);
+for (const e of document.querySelectorAll('[aria-describedby], [aria-labelledby]'))
+  for (const attr of ['aria-describedby', 'aria-labelledby'])
+    for (const ref of (e.getAttribute(attr) || '').split(/\\s+/).filter(Boolean))
+      if (!document.getElementById(ref)) problems.push(`${attr} names a missing #${ref}`);
+for (const e of document.querySelectorAll('th, td, label, button, p, li, h1, h2, h3, a')) {
+  const style = getComputedStyle(e);
+  if (!e.offsetParent || !e.textContent.trim()) continue;
+  if (parseFloat(style.fontSize) < 11)
+    problems.push(`text under 11px: ${e.textContent.slice(0, 30)}`);
+}
+return problems;
+"""
+
+
+def audit(driver: Any) -> list[str]:
+    """Check the page for the accessibility basics: names, labels, references, one h1."""
+    return driver.execute_script(AUDIT)

@@ -8,6 +8,7 @@ from selenium.webdriver.common.keys import Keys
 from tests.browser.conftest import PHONE, ServerThread
 from tests.browser.pages import (
     add_bot,
+    audit,
     click,
     create_session,
     field_problem,
@@ -192,3 +193,43 @@ def test_every_page_rejoins_a_server_restarted_mid_round(restartable, browser, t
     click(ana, "#submit")
     wait(ana, lambda d: screen(d) == "Results", "the year resolved after the restart")
     wait(host, lambda d: phase_is(d, "Results"), "the console follows")
+
+
+def test_every_page_has_labels_names_and_one_heading(site, browser) -> None:
+    host = browser()
+    host.get(f"{site}/host")
+    wait(host, lambda d: d.find_elements(By.ID, "c-scenario"), "the form")
+    assert audit(host) == []
+    code = create_session(host, site, rounds=2)
+    add_bot(host, "House")
+    ana = browser()
+    ana.get(f"{site}/?code={code}")
+    wait(ana, lambda d: d.find_elements(By.ID, "join-team"), "the join form")
+    assert audit(ana) == []
+    join(ana, site, code, "North", "Ana")
+    projector = browser()
+    projector.get(f"{site}/projector?code={code}")
+    wait(projector, lambda d: text_of(d, "#join-code"), "the projector")
+    assert audit(projector) == []
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+    assert audit(host) == []
+    assert audit(ana) == []
+    click(ana, "#submit")
+    wait(ana, lambda d: screen(d) == "Results", "the results")
+    for name in ("dashboard", "briefing", "history", "canvas", "results"):
+        ana.find_element(By.CSS_SELECTOR, f'nav.tabs button[data-screen="{name}"]').click()
+        wait(ana, lambda d, n=name: d.find_elements(By.CSS_SELECTOR, "#screen-title"), name)
+        assert audit(ana) == [], name
+    wait(projector, lambda d: "House" in text_of(d, "table"), "the projector's leaderboard")
+    assert audit(projector) == []
+    # the check itself sees a missing label, a nameless button and a second h1
+    projector.execute_script(
+        "document.body.append(document.createElement('input'),"
+        " document.createElement('button'), document.createElement('h1'))"
+    )
+    found = " / ".join(audit(projector))
+    assert "unlabelled input" in found and "button without a name" in found
+    assert "not exactly one h1" in found
