@@ -12,6 +12,14 @@ from client.widgets import Control, Rect
 from game.strategies import STRATEGIES
 
 WEIGHTS = ("impact", "sustainability", "engagement", "diversification")
+
+
+def player_page(url: str, code: str) -> str:
+    """The web page players open to join, on the game server at ``url`` (ws:// or wss://)."""
+    base = url.rstrip("/").replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+    return f"{base}/?code={code}"
+
+
 TIMER_STEP = 60.0
 
 
@@ -48,9 +56,10 @@ class ConsoleScene(Scene):
         return {k: float(round(100 * state.config.weights.get(k, 0.0) / total)) for k in WEIGHTS}
 
     def join_text(self) -> str:
+        """The players' page on the server this console talks to, for the QR code."""
         state = self.state()
         url = self.app.net.url if self.app.net else self.app.settings.url
-        return f"clusterboard play --url {url} --code {state.code}" if state else ""
+        return player_page(url, state.code) if state else ""
 
     def update(self, dt: float) -> None:
         wanted = self.join_text()

@@ -149,7 +149,7 @@ def _join_card(scene: ConsoleScene, surface: pygame.Surface, rect: Rect) -> None
         True,
         "midtop",
     )
-    url = scene.app.net.url if scene.app.net else ""
+    url = scene.join_text()
     text(
         surface,
         theme,

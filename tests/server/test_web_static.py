@@ -151,3 +151,12 @@ def test_serve_checks_the_public_url_and_names_the_pages() -> None:
     lines = browser_lines("ws://127.0.0.1:9000", "K7MXQA", "secret-token")
     assert "http://127.0.0.1:9000/?code=K7MXQA" in lines[1]
     assert lines[2].endswith("/host#token=secret-token")
+
+
+def test_the_pygame_console_shows_the_players_page() -> None:
+    from client.console import player_page
+
+    assert player_page("ws://10.0.0.5:8765", "K7MXQA") == "http://10.0.0.5:8765/?code=K7MXQA"
+    assert player_page("wss://class.example.org/", "K7MXQA") == (
+        "https://class.example.org/?code=K7MXQA"
+    )
