@@ -103,6 +103,7 @@ def _member_items(year: Year, members: MemberReport) -> list[tuple[float, NewsIt
             text = f"{_name(segment, count)} joined: {reason}."
             cause = JOIN_CAUSES.get(reason, OUTCOME)
             items.append(_item(1.5 * count, Topic.MEMBERS, text, "good", cause))
+    items += _price_items(year)
     if year.happenings.arrived:
         items.append(
             _item(
@@ -114,6 +115,42 @@ def _member_items(year: Year, members: MemberReport) -> list[tuple[float, NewsIt
                 _card_cause(year, lambda e: e.activate_prospects > 0),
             )
         )
+    return items
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _price_items(year: Year) -> list[tuple[float, NewsItem]]:
+    """Say who refused the fee (members who walked out, prospects who stayed out) and who
+    stayed away over an old grievance."""
+    items = []
+    refused = year.leaving.refused
+    if refused.any():
+        asked = float(year.fees_asked[refused].mean())
+        willing = max(float(year.appraisal.willingness[refused].mean()), 1.0)
+        count = int(refused.sum())
+        text = (
+            f"{_plural(count, 'member', 'members')} refused the fee and walked out: "
+            f"they were asked {euros(asked)} on average, {asked / willing:,.1f} times "
+            "what they would pay for the value they see."
+        )
+        items.append(_item(3 + 2.5 * count, Topic.FEES, text, "bad", "fees"))
+    declined = int(year.joining.refused.sum())
+    if declined:
+        text = (
+            f"{_plural(declined, 'organization', 'organizations')} ready to join turned "
+            "the cluster down: its fee was more than they would pay for what it offers them."
+        )
+        items.append(_item(2 + 1.5 * declined, Topic.FEES, text, "bad", "fees"))
+    kept_away = int(year.joining.kept_away.sum())
+    if kept_away:
+        text = (
+            f"{_plural(kept_away, 'former member', 'former members')} ready to return stayed "
+            "away: they had left over price or neglect, and trust rebuilds slowly."
+        )
+        items.append(_item(1.5 * kept_away, Topic.MEMBERS, text, "bad", OUTCOME))
     return items
 
 

@@ -19,6 +19,7 @@ Every comparison is paired: the same seeds, region, events and random draws.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -27,10 +28,11 @@ from boards import SEEDS, adjusted, bot, mean, play, play_many
 
 from game.decisions import Decisions, Funding, Strategy
 from game.match import Seat, play_match
+from game.members import fee_schedule
 from game.report import RoundReport
 from game.scenario import FeeSchedule, Scenario, load_scenario
 from game.setup import initial_state
-from game.vocabulary import SEGMENT_INDEX, FeeModel, LeaveReason, Segment, ServiceLine
+from game.vocabulary import FeeModel, LeaveReason, Segment, ServiceLine, Topic
 
 SCENARIOS = ("grow", "transform", "build")
 SHOCK_MEDIUM = 1_500_000.0  # the audit's round-1 fee on the medium tier
@@ -177,20 +179,11 @@ def test_excessive_fees_lose(name: str):
 # ---------------------------------------------------------------- memory
 
 
-def _medium_tier(orgs) -> np.ndarray:
-    """Organizations the tiered schedule charges its medium fee (universities, public bodies,
-    companies of 50 to 249 employees)."""
-    public = np.isin(
-        orgs.segment, [SEGMENT_INDEX[Segment.ACADEMIA], SEGMENT_INDEX[Segment.GOVERNMENT]]
-    )
-    company = np.isin(
-        orgs.segment,
-        [
-            SEGMENT_INDEX[s]
-            for s in (Segment.LARGE_INDUSTRY, Segment.SME, Segment.STARTUP, Segment.CAPITAL)
-        ],
-    )
-    return public | (company & (orgs.employees >= 50) & (orgs.employees < 250))
+def _medium_tier(orgs, world: Scenario) -> np.ndarray:
+    """Organizations a tiered schedule charges its medium fee (universities, public bodies,
+    mid-sized companies), as the engine's fee schedule says."""
+    marker = FeeSchedule(model=FeeModel.TIERED, small=1.0, medium=2.0, large=3.0)
+    return fee_schedule(orgs.segment, orgs.employees, marker, world.economy) == 2.0
 
 
 def _comings(world: Scenario, game, seed: int, who) -> tuple[int, int]:
@@ -216,10 +209,10 @@ def test_leavers_over_price_stay_away_for_years():
     shocked = adjusted(bot("member_first"), _round_one_fee(SHOCK_MEDIUM))
 
     def price_leavers(before, after):
-        return before.member & ~after.member & _medium_tier(before)
+        return before.member & ~after.member & _medium_tier(before, grow)
 
     def prospects(before, after):
-        return before.present & ~before.member & ~after.member & _medium_tier(before)
+        return before.present & ~before.member & ~after.member & _medium_tier(before, grow)
 
     away = [0, 0]
     outside = [0, 0]
@@ -276,3 +269,25 @@ def test_fee_income_sits_in_the_documents_ranges_per_stage(name: str):
                 if fee_income(report) > _ceiling(report.stage):
                     over.append((board_name, report.round, report.stage, fee_income(report)))
     assert not over, over[:5]
+
+
+# ---------------------------------------------------------------- news
+
+
+def test_the_news_says_members_refused_the_fee_and_why():
+    """Round 1 of the fee shock (grow, seeds 0-9): the feed says how many refused, what
+    they were asked and how far above their willingness to pay, and names fees as cause."""
+    refused = re.compile(
+        r"(\d+) members? refused the fee and walked out: they were asked ([\d,]+) EUR "
+        r"on average, ([\d,.]+) times what they would pay for the value they see\."
+    )
+    shocked = adjusted(bot("member_first"), _round_one_fee(SHOCK_MEDIUM))
+    for game in play_many(scenario("grow"), shocked, RANGE_SEEDS):
+        first = game.reports[0]
+        found = [(refused.fullmatch(i.text), i) for i in first.news if refused.fullmatch(i.text)]
+        assert len(found) == 1, first.news
+        match, item = found[0]
+        assert (item.topic, item.cause, item.tone) == (Topic.FEES, "fees", "bad")
+        assert int(match[1]) <= sum(first.members.left.values())
+        assert float(match[2].replace(",", "")) > SHOCK_MEDIUM / 4  # phased in: half the rise
+        assert float(match[3].replace(",", "")) > scenario("grow").economy.members.refusal_certain
