@@ -6,7 +6,10 @@ Every mistake on the command line ends in one clear line, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout holds only our lines
 
 import pygame
 
@@ -37,6 +40,24 @@ def check_code(code: str) -> str:
     return code
 
 
+def check_server(url: str, timeout: float = 5.0) -> None:
+    """Fail in one line, within ``timeout`` seconds, when nothing listens at ``url``."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "wss" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise ClientUsageError(
+            f"no game server answers at {url} ({reason}); start one with `clusterboard serve` "
+            "or give its address with --url"
+        ) from None
+
+
 def check_size(text: str) -> tuple[int, int]:
     match = re.match(r"^(\d{3,4})x(\d{3,4})$", text)
     if not match:
@@ -44,19 +65,47 @@ def check_size(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def open_window(size: tuple[int, int], caption: str, fullscreen: bool = False) -> pygame.Surface:
-    """Open the resizable window; a machine with no display gets one clear error."""
+HEADLESS = {
+    "demo": "run `clusterboard demo --headless`, or `clusterboard serve` and open "
+    "http://HOST:8765/ in a browser",
+    "host": "run the console in a browser instead: `clusterboard serve`, then open "
+    "http://HOST:8765/host",
+    "play": "play in a browser instead: open http://HOST:8765/ (the server's address)",
+}
+OFF_SCREEN = ("offscreen", "dummy")  # SDL's fallbacks when there is no display
+
+
+def check_display(command: str) -> None:
+    """Fail in one line, at once, when no window can be shown.
+
+    With no display SDL falls back to an off-screen driver, and a window would
+    run unseen forever; the off-screen drivers are accepted only when asked for
+    by name (``SDL_VIDEODRIVER=dummy``, as the tests and benchmarks do).
+    """
     from client.theme import init_pygame
 
+    hint = HEADLESS.get(command, HEADLESS["demo"])
     try:
         init_pygame()
+        driver = pygame.display.get_driver()
+    except pygame.error as error:
+        raise ClientUsageError(f"cannot open a window ({error}); {hint}") from None
+    if driver in OFF_SCREEN and os.environ.get("SDL_VIDEODRIVER", "").lower() != driver:
+        pygame.display.quit()
+        raise ClientUsageError(f"cannot open a window (no display found); {hint}")
+
+
+def open_window(
+    size: tuple[int, int], caption: str, fullscreen: bool = False, command: str = "demo"
+) -> pygame.Surface:
+    """Open the resizable window; a machine with no display gets one clear error."""
+    check_display(command)
+    try:
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         surface = pygame.display.set_mode((0, 0) if fullscreen else size, flags)
     except pygame.error as error:
-        raise ClientUsageError(
-            f"cannot open a window ({error}); "
-            "on a machine with no display, run: clusterboard demo --headless"
-        ) from None
+        hint = HEADLESS.get(command, HEADLESS["demo"])
+        raise ClientUsageError(f"cannot open a window ({error}); {hint}") from None
     pygame.display.set_caption(caption)
     pygame.key.set_repeat(350, 40)
     return surface
@@ -74,7 +123,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     settings.code = code or settings.code
     settings.team = args.team or settings.team
     settings.name = args.name or settings.name
-    surface = open_window(size, "Cluster Board")
+    surface = open_window(size, "Cluster Board", command="play")
     app = App(surface, mode="player", settings=settings)
     if resume:
         app.connect(url, {"type": "resume", "token": settings.token})
@@ -91,7 +140,11 @@ def cmd_host(args: argparse.Namespace) -> int:
 
     url = check_url(args.url)
     load_scenario(args.scenario)  # an unknown scenario fails here, in one line
-    surface = open_window(DEFAULT_SIZE, "Cluster Board · facilitator", args.projector)
+    check_display("host")
+    check_server(url)
+    surface = open_window(
+        DEFAULT_SIZE, "Cluster Board · facilitator", args.projector, command="host"
+    )
     app = App(surface, mode="host", remember=False)
     config = {
         "type": "create_session",
@@ -115,4 +168,5 @@ def cmd_demo(args: argparse.Namespace) -> int:
     load_scenario(args.scenario)
     if args.headless:
         return demo.run_headless(args.scenario, args.rounds, args.seed)
+    check_display("demo")  # before a server starts or a window opens
     return demo.run_windows(args.scenario, args.rounds, args.seed, args.round_seconds)

@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from game.decisions import decisions_schema
 from game.errors import GameError
 from game.match import Seat, TeamRecord, load_decisions_file, play_match, with_rounds
-from game.scenario import ScenarioError, load_scenario, load_scenario_file, scenario_names
+from game.scenario import (
+    ScenarioError,
+    is_economy_file,
+    load_economy_file,
+    load_scenario,
+    load_scenario_file,
+    scenario_names,
+)
 from game.strategies import STRATEGIES
 
 EXIT_USAGE = 2
@@ -150,6 +157,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
+        if is_economy_file(path):
+            try:
+                economy = load_economy_file(path)
+            except ScenarioError as error:
+                failed += 1
+                print(str(error), file=sys.stderr)
+                continue
+            tables = len(type(economy).model_fields)
+            print(f"{path}: ok (the shared economy coefficients, {tables} tables)")
+            continue
         try:
             scenario = load_scenario_file(path)
         except ScenarioError as error:

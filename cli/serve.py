@@ -54,18 +54,24 @@ def browser_urls(config: ServerConfig, port: int) -> dict[str, str]:
     return {"players": f"{base}/", "facilitator": f"{base}/host", "projector": f"{base}/projector"}
 
 
-async def _serve(config: ServerConfig) -> None:
+STOP_NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
+
+
+async def _serve(config: ServerConfig) -> str:
+    """Serve until Ctrl-C or SIGTERM; return what stopped it."""
     loop = asyncio.get_running_loop()
-    stop: asyncio.Future[None] = loop.create_future()
+    stop: asyncio.Future[str] = loop.create_future()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+            loop.add_signal_handler(
+                sig, lambda s=sig: stop.done() or stop.set_result(STOP_NAMES[s])
+            )
     server = Server(config)
     await server.start()
     try:
         for role, url in browser_urls(config, server.port).items():
             print(f"{role + ':':<13} {url}", flush=True)
-        await stop
+        return await stop
     finally:
         await server.stop()
 
@@ -74,13 +80,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = config_from(args)
     logs.configure(args.log_level)
     try:
-        asyncio.run(_serve(config))
+        reason = asyncio.run(_serve(config))
+    except KeyboardInterrupt:  # a Ctrl-C before the handlers were in place
+        reason = "Ctrl-C"
     except OSError as error:
         print(
             f"clusterboard: error: cannot serve on {args.host}:{args.port}: {error}",
             file=sys.stderr,
         )
         return 1
+    print(
+        f"clusterboard: server stopped ({reason}); its sessions stay in {args.db}: "
+        "serve again with the same --db to continue them",
+        file=sys.stderr,
+        flush=True,
+    )
     return 0
 
 

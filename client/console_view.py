@@ -91,6 +91,14 @@ def layout(theme: Theme, rect: Rect) -> dict:
     return {"left": left, "teams": teams, "panel": controls, "rows": rows, "controls": spots}
 
 
+def waiting_line(model) -> str:
+    """What the console says before it has a session: progress, or why there is none."""
+    failure = model.failure
+    if failure is not None:
+        return f"No session: {failure.text or failure.code}"
+    return "Creating the session…"
+
+
 def draw_console(scene: ConsoleScene, surface: pygame.Surface, rect: Rect) -> None:
     theme, model = scene.theme, scene.model
     regions = layout(theme, rect)
@@ -137,7 +145,9 @@ def _join_card(scene: ConsoleScene, surface: pygame.Surface, rect: Rect) -> None
     state = model.facilitator
     inner = card(surface, theme, rect, "Join this session")
     if state is None:
-        paragraph(surface, theme, "Creating the session…", inner, 15, t.MUTED)
+        words = waiting_line(model)
+        color = t.VERMILLION if model.failure is not None else t.MUTED
+        paragraph(surface, theme, words, inner, 15, color)
         return
     code = text(
         surface,

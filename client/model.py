@@ -286,8 +286,9 @@ class ClientModel:
 
     def _failed(self, event: NetEvent) -> None:
         self.replies[event.tag] = event
-        if event.tag == 0:
+        if event.tag == 0:  # the first message failed: the link is not up
             self.failure = event
+            self.status = "offline"
             self.say(event.text or event.code, "bad", 10.0)
             return
         sent = self.inflight.pop(event.tag, None)

@@ -449,6 +449,20 @@ def load_economy(directory: Path = SCENARIO_DIR) -> dict[str, Any]:
     return read_toml(directory / ECONOMY_FILE)
 
 
+def load_economy_file(path: Path | str) -> Economy:
+    """Load and validate a file of shared coefficients (``economy.toml``), not a scenario."""
+    path = Path(path)
+    try:
+        return Economy.model_validate(read_toml(path))
+    except ValidationError as error:
+        raise ScenarioError(str(path), [_describe(e) for e in error.errors()]) from None
+
+
+def is_economy_file(path: Path | str) -> bool:
+    """True for a file of shared coefficients: it is named like ``scenarios/economy.toml``."""
+    return Path(path).name == ECONOMY_FILE
+
+
 def load_scenario_file(path: Path | str) -> Scenario:
     """Load and validate one scenario file; raise ScenarioError with every problem."""
     path = Path(path)
