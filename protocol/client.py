@@ -138,9 +138,16 @@ class Client:
         return await self.send("edit_draft", round=round or self.round, changes=changes)
 
     async def submit(
-        self, decisions: dict[str, Any] | None = None, round: int | None = None
+        self,
+        decisions: dict[str, Any] | None = None,
+        round: int | None = None,
+        draft_version: int | None = None,
     ) -> dict[str, Any]:
-        return await self.send("submit", round=round or self.round, decisions=decisions)
+        """Submit ``decisions``, or the shared draft (as of ``draft_version`` when given)."""
+        fields: dict[str, Any] = {"round": round or self.round, "decisions": decisions}
+        if draft_version is not None:
+            fields["draft_version"] = draft_version
+        return await self.send("submit", **fields)
 
     # ------------------------------------------------------------ state
 

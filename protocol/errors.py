@@ -10,6 +10,7 @@
     │   ├── WrongToken            wrong_token         an unknown or revoked token
     │   └── WrongPhase            wrong_phase         not at this point of the game
     ├── StaleRound                stale_round         a decision for a round no longer open
+    ├── StaleDraft                stale_draft         a teammate changed the draft since
     ├── IllegalDecisionError      illegal_decision    the rules refuse the decisions
     ├── LimitExceeded             limit_exceeded      size, rate, players, teams or sessions
     ├── NotFound                  not_found           no such session, team, player or card
@@ -75,6 +76,10 @@ class StaleRound(ProtocolError):
     code = "stale_round"
 
 
+class StaleDraft(ProtocolError):
+    code = "stale_draft"
+
+
 class IllegalDecisionError(ProtocolError):
     code = "illegal_decision"
 
@@ -107,6 +112,7 @@ ERROR_CODES: tuple[str, ...] = tuple(
         WrongToken,
         WrongPhase,
         StaleRound,
+        StaleDraft,
         IllegalDecisionError,
         LimitExceeded,
         NotFound,

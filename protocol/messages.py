@@ -107,11 +107,19 @@ class EditDraft(Message):
 
 
 class Submit(Message):
-    """Submit the team's decisions (the given ones, or else the current draft)."""
+    """Submit the team's shared draft (or, with ``decisions``, these, which become the draft).
+
+    With ``draft_version`` the submission stands only if the shared draft is still the
+    version the sender saw; if a teammate edited it since, it is refused with
+    ``stale_draft`` and nothing a teammate wrote is lost.
+    """
 
     type: Literal["submit"] = "submit"
     round: RoundNumber
     decisions: Decisions | None = None
+    draft_version: int | None = Field(
+        None, ge=0, le=1_000_000, description="The draft version the sender saw."
+    )
 
 
 class Start(Message):

@@ -176,6 +176,12 @@ class PublicState(Reply):
     leaderboard: list[LeaderboardRow]
     newspaper: Newspaper | None = Field(None, description="The latest round's newspaper.")
     history: list[Newspaper] | None = Field(None, description="Every newspaper; in full views.")
+    facilitator_present: bool = Field(
+        True, description="False while no facilitator console is connected (the game waits)."
+    )
+    announcement: str | None = Field(
+        None, description="The facilitator's latest broadcast, for every screen; null: none."
+    )
 
 
 class TeamStatus(BaseModel):
@@ -197,7 +203,7 @@ class TeamStatus(BaseModel):
 class SessionConfig(BaseModel):
     scenario: str
     rounds: int
-    seed: int
+    seed: str = Field(description="The session's seed, as text (63 bits: too much for JS).")
     max_teams: int
     round_seconds: float
     missing: MissingPolicy

@@ -39,6 +39,7 @@ from protocol.errors import (
     NotAuthenticated,
     NotFound,
     ProtocolError,
+    StaleDraft,
     StaleRound,
     WrongPhase,
     WrongToken,
@@ -192,6 +193,7 @@ class Session:
         self.newspapers: list[bytes] = []  # packed, one per resolution
         self.hashes: list[RoundHash] = []
         self.last_record: RoundRecord | None = None
+        self.announcement = ""  # the facilitator's latest broadcast
         self.seq = 1
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._step = Step()
@@ -427,8 +429,11 @@ class Session:
 
     def _resume(self, command: Command) -> None:
         if command.token_hash == self.facilitator_hash:
+            back = self.count_connections("facilitator") == 0
             self.welcome(command, FACILITATOR, command.token)  # a token only when just created
             self.push_facilitator(command.now)
+            if back:  # every screen learns the facilitator is here again
+                self.send(To("everyone"), views.public_state(self, command.now))
             return
         for player in self.players.values():
             if player.token_hash == command.token_hash and not player.removed:
@@ -442,6 +447,11 @@ class Session:
         principal = self.connections.pop(command.connection, None)  # type: ignore[arg-type]
         if principal is not None and principal.team is not None:
             self.push_connected(command.now, principal.team)
+        if principal is not None and principal.role is Role.FACILITATOR:
+            if self.count_connections("facilitator") == 0:  # players see the console is away
+                self.send(To("everyone"), views.public_state(self, command.now))
+            else:
+                self.push_facilitator(command.now)
 
     def push_connected(self, now: float, team_key_: str) -> None:
         """Tell the team and the facilitator who is connected now."""
@@ -487,6 +497,12 @@ class Session:
 
     def _on_submit(self, command: Command, principal: Principal) -> None:
         team = self.player_team(principal)
+        seen = command.message.draft_version
+        if seen is not None and seen != team.draft_version:
+            raise StaleDraft(
+                f"the draft changed since version {seen} (now {team.draft_version})",
+                [("draft_version", f"now {team.draft_version}")],
+            )
         decisions = command.message.decisions or team.draft
         problems = check_decisions(decisions, team.open_state, self.scenario)  # type: ignore[arg-type]
         if problems:
@@ -581,6 +597,9 @@ HANDLERS: dict[str, Handler] = {
     "remove_team": controls.on_remove_team,
     "rename_player": controls.on_rename_player,
     "remove_player": controls.on_remove_player,
+    "reinstate_team": controls.on_reinstate_team,
+    "move_player": controls.on_move_player,
+    "broadcast": controls.on_broadcast,
     "set_weights": controls.on_set_weights,
     "reset_practice": controls.on_reset_practice,
     "end_game": controls.on_end_game,

@@ -15,6 +15,7 @@ from game.rules import check_decisions
 from game.scoring import game_score
 from game.state import ClusterState
 from game.view import team_view
+from protocol.phases import OPEN
 from protocol.replies import (
     ErrorDetail,
     FacilitatorState,
@@ -58,7 +59,9 @@ def timer(session: Session, now: float) -> Timer:
         practice=session.practice,
         deadline=session.deadline,
         remaining=None if remaining is None else round(remaining, 3),
-        waiting=[t.name for t in session.teams.values() if t.waiting_for],
+        waiting=[t.name for t in session.teams.values() if t.waiting_for]
+        if session.phase in OPEN
+        else [],
     )
 
 
@@ -148,6 +151,8 @@ def public_state(session: Session, now: float, full: bool = False) -> PublicStat
         leaderboard=leaderboard(session),
         newspaper=unpack(Newspaper, session.newspapers[-1]) if session.newspapers else None,
         history=[unpack(Newspaper, packed) for packed in session.newspapers] if full else None,
+        facilitator_present=session.count_connections("facilitator") > 0,
+        announcement=session.announcement or None,
     )
 
 
@@ -178,7 +183,7 @@ def facilitator_state(session: Session, now: float, reports: bool = True) -> Fac
         config=SessionConfig(
             scenario=session.scenario.id,
             rounds=session.scenario.rounds,
-            seed=session.seed,
+            seed=str(session.seed),
             max_teams=session.config.max_teams,
             round_seconds=session.config.round_seconds,
             missing=session.config.missing,
