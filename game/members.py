@@ -122,7 +122,10 @@ def refusal_chance(fees: np.ndarray, willingness: np.ndarray, economy: Economy) 
 
 
 def reputation(
-    engagement: np.ndarray, member: np.ndarray, grievance: np.ndarray, present: np.ndarray,
+    engagement: np.ndarray,
+    member: np.ndarray,
+    grievance: np.ndarray,
+    present: np.ndarray,
     economy: Economy,
 ) -> float:
     """Return what the region hears of the cluster: members' praise less former members' anger.
