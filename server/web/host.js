@@ -359,6 +359,7 @@ function botsCard(fac) {
         render();
         return;
       }
+      name.value = "";
       send({ type: "add_bot", team, strategy: strategy.value }, `${team} joined, run by ${strategy.value}.`);
     }, text: "Add the team" }));
 }

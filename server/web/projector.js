@@ -80,7 +80,7 @@ function render() {
         h("h2", { id: "t-title", text: timerLine(t) }),
         h("div", { class: "big-timer", id: "clock", role: "timer", "aria-live": "off" }),
         waiting.length ? h("p", { class: "banner", id: "waiting", text: `Waiting for ${waiting.join(", ")}` }) : null,
-        h("h2", { text: "Leaderboard" }),
+        h("h2", { class: "spaced", text: "Leaderboard" }),
         leaderboard(pub.leaderboard))),
     h("section", { class: "card" }, newspaper(pub.newspaper)),
   );
