@@ -10,6 +10,7 @@ nothing secret ever travels in the URL. Server messages live in ``replies.py``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
@@ -182,6 +183,33 @@ class RemovePlayer(Message):
     player: Identifier
 
 
+class ReinstateTeam(Message):
+    """Give a team run by a computer (``replace_team``) back to its players."""
+
+    type: Literal["reinstate_team"] = "reinstate_team"
+    team: Name
+
+
+class MovePlayer(Message):
+    """Move a player to another team (an existing one, open to players)."""
+
+    type: Literal["move_player"] = "move_player"
+    player: Identifier
+    team: Name
+
+
+Notice = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=280, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
+
+
+class Broadcast(Message):
+    """A message from the facilitator to every screen; empty text takes it down."""
+
+    type: Literal["broadcast"] = "broadcast"
+    text: Notice
+
+
 class SetWeights(Message):
     type: Literal["set_weights"] = "set_weights"
     weights: Weights
@@ -212,6 +240,9 @@ SESSION_MESSAGES = (
     RemoveTeam,
     RenamePlayer,
     RemovePlayer,
+    ReinstateTeam,
+    MovePlayer,
+    Broadcast,
     SetWeights,
     ResetPractice,
     EndGame,
@@ -236,6 +267,9 @@ ClientMessage = Annotated[
     | RemoveTeam
     | RenamePlayer
     | RemovePlayer
+    | ReinstateTeam
+    | MovePlayer
+    | Broadcast
     | SetWeights
     | ResetPractice
     | EndGame,
@@ -253,22 +287,100 @@ def _details(error: ValidationError) -> list[tuple[str, str]]:
     ][:20]
 
 
+MAX_DEPTH = 12  # arrays and objects inside one another; the deepest message needs 5
+MAX_DIGITS = 24  # an integer literal's digits: every integer field fits in 19
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def raw_id(data: Any) -> str | None:
     """Return the client message id of a raw message, if it carries a usable one."""
-    if isinstance(data, dict) and isinstance(data.get("id"), str) and 0 < len(data["id"]) <= 64:
-        return data["id"]
+    mid = data.get("id") if isinstance(data, dict) else None
+    if isinstance(mid, str) and 0 < len(mid) <= 64 and _SURROGATE.search(mid) is None:
+        return mid
     return None
+
+
+class _Refused(ValueError):
+    """Raised inside the JSON decoder for a literal refused before it is parsed."""
+
+
+def _bounded_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"integers have at most {MAX_DIGITS} digits")
+    return int(literal)
+
+
+def _finite_float(literal: str) -> float:
+    if len(literal) > 64:
+        raise _Refused("numbers have at most 64 characters")
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise _Refused("numbers must be finite")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a JSON number")
+
+
+def decode(text: str | bytes) -> Any:
+    """Decode one frame as JSON, bounded before parsing; raise BadMessage.
+
+    Refused: binary frames, invalid JSON, NaN and Infinity, integer literals longer
+    than ``MAX_DIGITS`` digits (checked before conversion), nesting deeper than
+    ``MAX_DEPTH``, and text (keys included) that is not well-formed Unicode, such as
+    a lone surrogate written as an escape.
+    """
+    if not isinstance(text, str):
+        raise BadMessage("messages are JSON text frames")
+    if _SURROGATE.search(text) is not None:
+        raise BadMessage("text must be well-formed Unicode (a lone surrogate was sent)")
+    if _too_deep(text):
+        raise BadMessage(f"a message nests at most {MAX_DEPTH} levels deep")
+    try:
+        data = json.loads(
+            text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant
+        )
+    except _Refused as error:
+        raise BadMessage(str(error)) from None
+    except (ValueError, RecursionError):
+        raise BadMessage("not valid JSON") from None
+    check_text(data)
+    return data
+
+
+def _too_deep(text: str) -> bool:
+    """True when brackets open more than ``MAX_DEPTH`` deep (strings skipped)."""
+    depth = 0
+    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif mark in "]}":
+            depth -= 1
+    return False
+
+
+def check_text(data: Any) -> None:
+    """Raise BadMessage if any string in decoded JSON (keys too) is not well-formed Unicode."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item) is not None:
+                raise BadMessage("text must be well-formed Unicode (a lone surrogate was sent)")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def parse_client_message(text: str | bytes) -> Any:
     """Parse one client message; raise BadMessage, UnknownType or InvalidField."""
-    if not isinstance(text, str):
-        raise BadMessage("messages are JSON text frames")
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        raise BadMessage("not valid JSON") from None
-    return parse_client_data(data)
+    return parse_client_data(decode(text))
 
 
 def parse_client_data(data: Any) -> Any:

@@ -10,6 +10,7 @@ check limits, parse and enqueue. The clock is read here, never in the core.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import gc
 import json
@@ -28,6 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from protocol.errors import (
+    InternalError,
     LimitExceeded,
     NotAllowed,
     NotAuthenticated,
@@ -74,6 +76,7 @@ class ServerConfig:
     ping_timeout: float = 20.0
     durable: bool = False
     resolve_delay: float = 0.0  # for recovery tests: a window to kill the server in
+    restart_delay: float = 1.0  # a dead session task is rebuilt from its log after this
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Server:
         self.closing: set[asyncio.Future[None]] = set()
         self.housekeeping: asyncio.Task[None] | None = None
         self.web = WebEdition(config.origins, config.public_url)
+        self.restarting: set[str] = set()  # sessions whose task died, being rebuilt
 
     # ------------------------------------------------------------ lifecycle
 
@@ -204,7 +208,7 @@ class Server:
         if request.path.split("?")[0] != "/health":
             return self.web.respond(request)
         body = {
-            "status": "ok",
+            "status": "degraded" if self.restarting else "ok",
             "sessions": sum(1 for r in self.runners.values() if r.live),
             "connections": len(self.connections),
         }
@@ -221,7 +225,10 @@ class Server:
         self.connections[connection.id] = connection
         try:
             async for text in ws:
-                await self.receive(connection, text)
+                try:
+                    await self.receive(connection, text)
+                except Exception:  # contained: one message never takes the connection down
+                    self.contain(connection, text)
         except ConnectionClosed:
             pass
         finally:
@@ -253,6 +260,16 @@ class Server:
         if not connection.within_rate(time.monotonic(), self.config.rate, self.config.burst):
             raise LimitExceeded(f"at most {self.config.rate:g} messages a second")
 
+    def contain(self, connection: Connection, text: str | bytes) -> None:
+        session = connection.runner.session.id if connection.runner else None
+        kind = _peek_type(text)
+        log.exception(
+            "handling_failed", extra={"fields": {"session": session, "message_type": kind}}
+        )
+        error = InternalError("the server could not handle this request")
+        with contextlib.suppress(Exception):
+            self.refuse(connection, error, _peek_id(text))
+
     def refuse(self, connection: Connection, error: ProtocolError, reply_to: str | None) -> None:
         reply = Error(
             reply_to=reply_to,
@@ -260,7 +277,7 @@ class Server:
             message=error.message,
             details=[ErrorDetail(field=f, problem=p) for f, p in error.details],
         )
-        broadcast([connection.ws], reply.model_dump_json())
+        self.send([connection.ws], reply.model_dump_json())
         session = connection.runner.session.id if connection.runner else None
         logs.event("error", logging.INFO, code=error.code, session=session, why=error.message)
 
@@ -336,14 +353,47 @@ class Server:
             if code not in taken:
                 return code
 
+    def send(self, targets: list[ServerConnection], text: str) -> None:
+        """Send one text to some connections without waiting on any of them."""
+        broadcast(targets, text)
+
+    def session_died(self, runner: SessionRunner) -> None:
+        """The supervisor: rebuild a session whose task died, from its log, after a pause."""
+        session_id = runner.session.id
+        if self.runners.get(session_id) is not runner:
+            return
+        self.restarting.add(session_id)
+        for connection_id in list(runner.session.connections):
+            self.unbind(connection_id, 1012, "session restarting")
+        for connection in self.connections.values():
+            if connection.runner is runner:
+                self.unbind(connection.id, 1012, "session restarting")
+        loop = asyncio.get_running_loop()
+        loop.call_later(self.config.restart_delay, self.restart_session, session_id)
+
+    def restart_session(self, session_id: str) -> None:
+        old = self.runners.get(session_id)
+        if old is None or session_id not in self.restarting:
+            return
+        try:
+            recovered = recover(self.store.load(session_id, old.session.code), self.limits)
+        except Exception as error:  # the log itself is bad: keep the session out of play
+            logs.event("restart_failed", logging.ERROR, session=session_id, reason=str(error))
+            old.broken = True
+            self.restarting.discard(session_id)
+            return
+        self.runners[session_id] = SessionRunner(self, recovered.session)
+        self.restarting.discard(session_id)
+        logs.event("restarted", logging.WARNING, session=session_id, commands=recovered.replayed)
+
     def websockets_for(self, connection_ids: list[int]) -> list[ServerConnection]:
         return [self.connections[c].ws for c in connection_ids if c in self.connections]
 
-    def unbind(self, connection_id: int) -> None:
+    def unbind(self, connection_id: int, code: int = 4000, reason: str = "removed") -> None:
         connection = self.connections.get(connection_id)
         if connection is not None:
             connection.runner = None
-            task = asyncio.ensure_future(connection.ws.close(4000, "removed"))
+            task = asyncio.ensure_future(connection.ws.close(code, reason))
             self.closing.add(task)
             task.add_done_callback(self.closing.discard)
 
@@ -366,13 +416,29 @@ def _load_libc() -> ctypes.CDLL | None:
 _libc = _load_libc()
 
 
-def _peek_id(text: str | bytes) -> str | None:
+def _peek_type(text: str | bytes) -> str | None:
     if not isinstance(text, str) or len(text) > 1 << 20:
         return None
     try:
-        return raw_id(json.loads(text))
+        data = json.loads(text, parse_int=_zero, parse_float=_zero, parse_constant=_zero)
     except (ValueError, RecursionError):
         return None
+    kind = data.get("type") if isinstance(data, dict) else None
+    return kind[:40].encode("utf-8", "replace").decode() if isinstance(kind, str) else None
+
+
+def _peek_id(text: str | bytes) -> str | None:
+    """The id of a refused frame, to answer it; numbers are not even converted."""
+    if not isinstance(text, str) or len(text) > 1 << 20:
+        return None
+    try:
+        return raw_id(json.loads(text, parse_int=_zero, parse_float=_zero, parse_constant=_zero))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _zero(_: str) -> int:
+    return 0
 
 
 async def run_server(config: ServerConfig, stop: asyncio.Future[None]) -> None:

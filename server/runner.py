@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 from websockets.asyncio.server import broadcast
 
+from protocol.errors import InternalError, ProtocolError
 from protocol.phases import Phase
+from protocol.replies import Error
 from server import logs
 from server.session import Command, Resolve, RulesSwitch, Session, Step, Tick
 from server.snapshot import round_row
@@ -41,7 +43,10 @@ class SessionRunner:
         self.timer: asyncio.TimerHandle | None = None
         self.resolution_queued = False
         self.broken = False
+        self.stopping = False
+        self.dead = False  # the task ended without ``stop``: the supervisor rebuilds it
         self.task = asyncio.get_running_loop().create_task(self.run())
+        self.task.add_done_callback(self._ended)
         self.schedule()
 
     @property
@@ -49,10 +54,15 @@ class SessionRunner:
         return not self.broken and self.session.phase is not Phase.FINISHED
 
     def enqueue(self, command: Command) -> None:
-        self.queue.put_nowait((command, None))
+        if not self.dead:
+            self.queue.put_nowait((command, None))
 
     async def call(self, command: Command) -> Step:
         """Enqueue a command and wait until the session has handled it."""
+        if self.dead:
+            error = InternalError("the session is restarting; try again in a moment")
+            self.answer_error(command, error)
+            return Step(error=error)
         done: asyncio.Future[Step] = asyncio.get_running_loop().create_future()
         self.queue.put_nowait((command, done))
         return await done
@@ -60,11 +70,57 @@ class SessionRunner:
     async def run(self) -> None:
         while True:
             command, done = await self.queue.get()
-            step = self.apply(command)
+            try:
+                step = self.apply(command)
+            except Exception:  # one message's failure never ends the session
+                step = self.contain(command)
             if done is not None and not done.done():
                 done.set_result(step)
 
+    def contain(self, command: Command) -> Step:
+        """Log a failure while handling one command, answer its sender, carry on."""
+        kind = getattr(command.message, "type", "?")
+        logs.log.exception(
+            "handling_failed", extra={"fields": {"session": self.session.id, "message_type": kind}}
+        )
+        error = InternalError("the server could not handle this request")
+        self.answer_error(command, error)
+        return Step(error=error)
+
+    def answer_error(self, command: Command, error: ProtocolError) -> None:
+        if command.connection is None:
+            return
+        reply = Error(
+            reply_to=getattr(command.message, "id", None), code=error.code, message=error.message
+        )
+        targets = self.server.websockets_for([command.connection])
+        with contextlib.suppress(Exception):
+            broadcast(targets, reply.model_dump_json())
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """The supervisor's hook: a session task that ends without ``stop`` has died."""
+        if self.stopping:
+            return
+        failure = None if task.cancelled() else task.exception()
+        logs.event(
+            "session_died",
+            logging.ERROR,
+            session=self.session.id,
+            reason=repr(failure) if failure else "cancelled",
+        )
+        if self.timer is not None:
+            self.timer.cancel()
+        self.dead = True
+        error = InternalError("the session is restarting; try again in a moment")
+        while not self.queue.empty():  # whoever waits on a command gets an answer
+            command, done = self.queue.get_nowait()
+            self.answer_error(command, error)
+            if done is not None and not done.done():
+                done.set_result(Step(error=error))
+        self.server.session_died(self)
+
     async def stop(self) -> None:
+        self.stopping = True
         if self.timer is not None:
             self.timer.cancel()
         self.task.cancel()
@@ -79,7 +135,7 @@ class SessionRunner:
         step = self.session.handle(command)
         if step.record is not None and not self.persist(step):
             return Step()
-        self.deliver(step)
+        self.deliver(step, command)
         self.report(command, step, started)
         self.schedule()
         return step
@@ -106,11 +162,28 @@ class SessionRunner:
             return False
         return True
 
-    def deliver(self, step: Step) -> None:
+    def deliver(self, step: Step, command: Command | None = None) -> None:
+        """Send the outbox; a message that cannot be sent is logged and skipped."""
+        failed = False
         for outgoing in step.outbox:
-            targets = self.server.websockets_for(self.session.recipients(outgoing.to))
-            if targets:
-                broadcast(targets, outgoing.message.model_dump_json())
+            try:
+                targets = self.server.websockets_for(self.session.recipients(outgoing.to))
+                if targets:
+                    self.server.send(targets, outgoing.message.model_dump_json())
+            except Exception:
+                failed = True
+                logs.log.exception(
+                    "send_failed",
+                    extra={
+                        "fields": {
+                            "session": self.session.id,
+                            "message_type": getattr(outgoing.message, "type", "?"),
+                            "to": outgoing.to.kind,
+                        }
+                    },
+                )
+        if failed and command is not None:
+            self.answer_error(command, InternalError("a reply could not be sent"))
         for connection in step.close:
             self.server.unbind(connection)
 

@@ -60,8 +60,34 @@ unknown_type = st.builds(
 )
 not_an_object = json_values.filter(lambda v: not isinstance(v, dict)).map(json.dumps)
 not_json = st.text(max_size=60).filter(lambda t: not _is_json(t))
-deep = st.integers(min_value=1000, max_value=100_000).map(lambda n: "[" * n + "]" * n)
-bad_message = st.one_of(known_with_extra, unknown_type, not_an_object, not_json, deep)
+deep = st.integers(min_value=13, max_value=100_000).map(lambda n: "[" * n + "]" * n)
+lone_surrogate = st.builds(
+    lambda kind, body, where, text: json.dumps(
+        {**body, "type": kind, where: text + chr(0xD800 + len(text) % 2048)}
+    ),
+    st.sampled_from(sorted(CLIENT_TYPES)),
+    fields,
+    st.sampled_from(["id", "team", "name", "code", "event_id", "changes", "zz"]),
+    st.text(max_size=4),
+)
+huge_number = st.builds(
+    lambda kind, digits: (
+        json.dumps({"type": kind, "id": "h"})[:-1] + ', "round": ' + "7" * digits + "}"
+    ),
+    st.sampled_from(sorted(CLIENT_TYPES)),
+    st.integers(min_value=25, max_value=20_000),
+)
+binary = st.binary(max_size=64)
+bad_message = st.one_of(
+    known_with_extra,
+    unknown_type,
+    not_an_object,
+    not_json,
+    deep,
+    lone_surrogate,
+    huge_number,
+    binary,
+)
 
 
 def _is_json(text: str) -> bool:
@@ -157,7 +183,7 @@ ERROR_CODES = {
 }
 
 
-def send_bad(world: dict[str, Any], text: str, who: str) -> dict[str, Any]:
+def send_bad(world: dict[str, Any], text: str | bytes, who: str) -> dict[str, Any]:
     ws = world[who]
     ws.send(text)
     return answer(ws)
@@ -165,7 +191,9 @@ def send_bad(world: dict[str, Any], text: str, who: str) -> dict[str, Any]:
 
 @FUZZ
 @given(text=bad_message, who=st.sampled_from(["player", "stranger", "facilitator"]))
-def test_every_bad_message_gets_a_typed_error(world: dict[str, Any], text: str, who: str) -> None:
+def test_every_bad_message_gets_a_typed_error(
+    world: dict[str, Any], text: str | bytes, who: str
+) -> None:
     reply = send_bad(world, text, who)
     assert reply["code"] in ERROR_CODES
     assert "Traceback" not in reply["message"] and "File " not in json.dumps(reply)
@@ -176,7 +204,7 @@ def test_after_the_fuzz_nothing_changed_and_the_server_is_up(world: dict[str, An
 
     @FUZZ
     @given(text=bad_message, who=st.sampled_from(["player", "stranger", "facilitator"]))
-    def fuzz(text: str, who: str) -> None:
+    def fuzz(text: str | bytes, who: str) -> None:
         sent.append(send_bad(world, text, who)["code"])
 
     fuzz()
