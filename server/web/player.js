@@ -377,7 +377,7 @@ function render() {
   }
   renderBar();
   const screen = state.screen;
-  if (screen === "decisions" && state.form && state.form.round === state.team.view.round && main.contains(state.form.node)) {
+  if (screen === "decisions" && state.form && state.form.shape === formShape() && main.contains(state.form.node)) {
     syncForm();
     renderBannerOnly();
     return;
@@ -808,9 +808,22 @@ function decisions() {
     section("events", responses),
     panel,
   );
-  state.form = { node, round: view.round, boxes, syncs, general };
+  state.form = { node, shape: formShape(), boxes, syncs, general };
   syncForm();
   return node;
+}
+
+// What the form is built from besides the draft: it is built again when this changes
+// (a new round, an event card injected, a funding option becoming eligible).
+function formShape() {
+  const v = state.team.view;
+  return JSON.stringify([
+    v.round, state.team.computer,
+    v.events.map((e) => [e.id, e.new]),
+    v.funding.map((o) => [o.id, o.eligible, o.reason]),
+    v.revenue_line_options.map((o) => o.id),
+    v.focus_area_options.map((o) => o.id),
+  ]);
 }
 
 function toggle(part, id, on, max) {
@@ -872,12 +885,23 @@ function results() {
         table("Revenue by family", ["Family", "Revenue", "Share"],
           Object.entries(report.revenue_by_family).map(([f, v]) => [state.schema.name("families", f), euros(v), `${Math.round(report.financing_mix[f] || 0)}%`]), [1, 2]),
         table("Costs", ["Cost", "EUR"], Object.entries(report.costs).map(([k, v]) => [state.schema.name("costs", k), euros(v)]), [1]),
-        h("p", {}, `Funding won: ${report.funding.won.join(", ") || "none"}. Lost: ${report.funding.lost.join(", ") || "none"}.`)),
+        h("p", {}, `Funding won: ${report.funding.won.map(fundingName).join(", ") || "none"}. Lost: ${report.funding.lost.map(fundingName).join(", ") || "none"}.`),
+        h("p", {}, `Event cards this year: ${report.events.map(cardTitle).join(", ") || "none"}.`)),
       h("section", { class: "card", "aria-labelledby": "r-score" }, h("h2", { id: "r-score", text: "Scorecard" }),
         table("Score components", ["Component", "Score"], Object.entries(report.score.components).map(([k, v]) => [state.schema.name("components", k), number(v, 1)]), [1])),
     ),
     h("section", { class: "card", "aria-labelledby": "r-paper" }, h("h2", { id: "r-paper", class: "visually-hidden", text: "Newspaper" }), newspaper(state.public?.newspaper, state.team.team)),
   );
+}
+
+function fundingName(id) {
+  const v = state.team.view;
+  return [...v.funding, ...v.revenue_line_options, ...v.agreements.map((a) => ({ id: a.source, name: a.name }))]
+    .find((o) => o.id === id)?.name || id;
+}
+
+function cardTitle(id) {
+  return scenarioInfo()?.events.find((e) => e.id === id)?.title || id;
 }
 
 function historyScreen() {

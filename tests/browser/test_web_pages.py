@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from tests.browser.conftest import PHONE, ServerThread
 from tests.browser.pages import (
@@ -233,3 +234,40 @@ def test_every_page_has_labels_names_and_one_heading(site, browser) -> None:
     found = " / ".join(audit(projector))
     assert "unlabelled input" in found and "button without a name" in found
     assert "not exactly one h1" in found
+
+
+def test_the_consoles_controls_reach_the_players(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=3)
+    ana = browser()
+    join(ana, site, code, "North", "Ana")
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    host.find_element(By.ID, "k-minutes").clear()
+    host.find_element(By.ID, "k-minutes").send_keys("3")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+    wait(ana, lambda d: text_of(d, "#clock").startswith(("2:", "3:")), "a three-minute timer")
+
+    click(host, "#b-pause")
+    wait(ana, lambda d: "Paused" in text_of(d, "#bar .info"), "the pause on the player's page")
+    click(host, "#b-resume")
+    wait(ana, lambda d: "Decisions open" in text_of(d, "#bar .info"), "the round resumed")
+
+    Select(host.find_element(By.ID, "k-event")).select_by_value("pandemic")
+    click(host, "#k-event ~ button, #k-event + button, section[aria-labelledby=k-events] button")
+    wait(ana, lambda d: "Pandemic" in text_of(d, "#sec-events").title(), "the event card")
+    choice = ana.find_element(By.CSS_SELECTOR, 'input[name="resp-pandemic"][value="go_digital"]')
+    ana.execute_script("arguments[0].scrollIntoView({block: 'center'})", choice)
+    choice.click()
+    wait(host, lambda d: "not yet" in text_of(d, "#teams"), "the console's team row")
+    click(ana, "#submit")
+    wait(ana, lambda d: screen(d) == "Results", "the results")
+    assert "pandemic" in text_of(ana, "main").lower()
+
+    click(host, "#b-end")
+    click(host, "#end-cancel")
+    assert phase_is(host, "Results")
+    click(host, "#b-end")
+    click(host, "#end-confirm")
+    wait(ana, lambda d: screen(d) == "Game over", "the game ended by the facilitator")
