@@ -69,7 +69,7 @@ class Client:
         self.reconnections = 0
         self.removed = False
         self._ids = itertools.count(1)
-        self._prefix = secrets.token_hex(3)
+        self._prefix = secrets.token_hex(8)  # ids of first messages act as secrets
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._unanswered: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._ws: ClientConnection | None = None

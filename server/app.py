@@ -53,7 +53,8 @@ from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
 from server.static import WebEdition
 from server.store import Store
-from server.tokens import hash_token, new_token
+from server.teams import team_key
+from server.tokens import IDEMPOTENT_ID, derived_token, hash_token, new_token
 
 log = logging.getLogger("clusterboard.server")
 
@@ -112,6 +113,7 @@ class Server:
         self.housekeeping: asyncio.Task[None] | None = None
         self.web = WebEdition(config.origins, config.public_url)
         self.restarting: set[str] = set()  # sessions whose task died, being rebuilt
+        self.secret = self.store.secret()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -309,7 +311,9 @@ class Server:
         runner = self._by_code(message.code)
         if message.type == "spectate":
             return runner, Command(now, message, connection.id)
-        token = new_token()
+        token = self._token(
+            "join", runner.session.id, team_key(message.team), message.name, message.id
+        )
         command = Command(now, message, connection.id, token_hash=hash_token(token), token=token)
         return runner, command
 
@@ -323,16 +327,24 @@ class Server:
         self, message: Any, connection: Connection, now: float
     ) -> tuple[SessionRunner, Command]:
         """Create a session and return the command that seats its facilitator."""
+        request = message.model_dump_json(exclude={"id"})
+        token = self._token("create_session", request, message.id)
+        token_hash = hash_token(token)
+        for runner in self.runners.values():  # resent: seat the facilitator of the first one
+            if runner.session.facilitator_hash == token_hash:
+                resume = Resume(id=message.id, protocol=message.protocol, token=token)
+                return runner, Command(
+                    now, resume, connection.id, token_hash=token_hash, token=token
+                )
         if sum(1 for r in self.runners.values() if r.live) >= self.config.max_sessions:
             raise LimitExceeded(f"this server runs at most {self.config.max_sessions} sessions")
-        token = new_token()
         record = {
             "seq": 1,
             "now": now,
             "session": secrets.token_hex(8),
             "code": self._new_code(),
             "seed": message.seed if message.seed is not None else secrets.randbits(63),
-            "token_hash": hash_token(token),
+            "token_hash": token_hash,
             "message": message.model_dump(mode="json"),
             "limits": {"players_per_team": self.limits.players_per_team},
         }
@@ -345,6 +357,13 @@ class Server:
         return runner, Command(
             now, resume, connection.id, token_hash=record["token_hash"], token=token
         )
+
+    def _token(self, *parts: str | None) -> str:
+        """A fresh token, or for a first message with a long enough id, the one it derives."""
+        mid = parts[-1]
+        if mid is None or len(mid) < IDEMPOTENT_ID:
+            return new_token()
+        return derived_token(self.secret, *(p or "" for p in parts))
 
     def _new_code(self) -> str:
         taken = {r.session.code for r in self.runners.values()}

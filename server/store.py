@@ -17,6 +17,7 @@ price of an fsync per command.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,10 @@ CREATE TABLE IF NOT EXISTS rounds (
     played TEXT NOT NULL,
     snapshot BLOB NOT NULL,
     PRIMARY KEY (session_id, resolution)
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS hashes (
     session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -105,6 +110,19 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def secret(self) -> bytes:
+        """Return this database's secret (made once), the key of derived tokens."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'secret'").fetchone()
+        if row is None:
+            value = secrets.token_hex(32)
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.execute(
+                    "INSERT OR IGNORE INTO settings (key, value) VALUES ('secret', ?)", (value,)
+                )
+            row = self.db.execute("SELECT value FROM settings WHERE key = 'secret'").fetchone()
+        return bytes.fromhex(row[0])
 
     def create(self, record: dict[str, Any], phase: str) -> None:
         """Store a new session and its first record in one transaction."""
