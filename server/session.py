@@ -71,7 +71,6 @@ from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_k
 from server.teams import Submitted as SubmittedRecord
 
 log = logging.getLogger("clusterboard.server")
-ANSWERED_KEPT = 500  # client message ids remembered per session, for resent requests
 INTERNAL = ("tick", "resolve", "rules_switch")  # commands of the server itself, never a client's
 
 
@@ -300,10 +299,8 @@ class Session:
             **extra,
         }
         ack = Ack(reply_to=command.message.id, seq=self.seq)
-        if actor and command.message.id is not None:
+        if actor and command.message.id is not None:  # kept for the session's whole life
             self.answered[(actor, command.message.id)] = self.seq
-            while len(self.answered) > ANSWERED_KEPT:
-                self.answered.popitem(last=False)
         if acknowledge and command.connection is not None:
             self.send(To("connection", command.connection), ack)
 
@@ -389,6 +386,8 @@ class Session:
         if self.phase not in JOIN_PHASES:
             raise WrongPhase("this session has finished")
         key = team_key(message.team)
+        if self._join_again(command, key):
+            return
         team = self.teams.get(key)
         self._check_join(team)
         if team is None:
@@ -404,6 +403,25 @@ class Session:
         if command.connection is not None:  # the welcome is the reply to a join
             self.welcome(command, principal, command.token)
         self.push_views(command.now, [team], facilitator_reports=False)
+
+    def _join_again(self, command: Command, key: str) -> bool:
+        """A join resent with the same id: the server derived the same token from that id,
+        so the seat it made is found by the token's hash and the welcome sent again."""
+        if command.message.id is None or not command.token_hash:
+            return False
+        for player in self.players.values():
+            if player.token_hash != command.token_hash:
+                continue
+            if player.removed:
+                raise WrongToken("this player was removed")
+            if player.team != key:
+                raise Conflict("this id was already used for another join", [("id", "used")])
+            if command.connection is not None:
+                principal = Principal(Role.PLAYER, player.id, player.team)
+                self.welcome(command, principal, command.token)
+                self.push_connected(command.now, player.team)
+            return True
+        return False
 
     def _check_join(self, team: Team | None) -> None:
         if team is None:
