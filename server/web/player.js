@@ -350,17 +350,39 @@ function flush() {
     });
 }
 
+// Resolve once every edit made here has come back from the server as the team's draft.
+function settled() {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const check = () => {
+      const quiet = !state.inflight.length && !Object.keys(state.pending).length;
+      if (quiet || performance.now() - started > 5000) resolve();
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+// Submit the team's shared draft as this page last saw it: if a teammate edited it
+// in the meantime, the server refuses (stale_draft) and the page shows their change.
 async function submit() {
   try {
     await flush();
+    await settled();
     state.submitProblems = [];
-    await state.connection.request({ type: "submit", round: state.timer.round });
+    await state.connection.request({
+      type: "submit",
+      round: state.timer.round,
+      draft_version: state.team.draft_version,
+    });
     state.banner = null;
   } catch (error) {
-    state.submitProblems = error.details || [];
-    state.banner = error.code === "illegal_decision"
-      ? "The rules refuse these decisions; see the problems marked below."
-      : `Not submitted: ${error.message}`;
+    state.submitProblems = error.code === "stale_draft" ? [] : error.details || [];
+    if (error.code === "illegal_decision") {
+      state.banner = "The rules refuse these decisions; see the problems marked below.";
+    } else if (error.code === "stale_draft") {
+      state.banner = "A teammate changed the draft just now: check their change and submit again.";
+    } else state.banner = `Not submitted: ${error.message}`;
     announce(state.banner);
   }
   render();
