@@ -167,6 +167,20 @@ class Decisions(Strict):
             standing=True,
         ),
     )
+    reserve_months: Annotated[float, Field(ge=0.0, le=24.0)] | None = Field(
+        None,
+        description="Months of costs the board keeps in cash as a reserve: the services "
+        "budget is spent only as far as the year's forecast leaves that much cash; null "
+        "keeps last year's policy.",
+        json_schema_extra=meta(
+            "Cash reserve",
+            Section.BUDGET_STAFF,
+            unit="months of costs",
+            step=0.5,
+            topics=(Topic.SERVICES, Topic.CASH),
+            standing=True,
+        ),
+    )
     responses: dict[str, str] = Field(
         default_factory=dict,
         description="Chosen response id per event card of this round.",

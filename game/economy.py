@@ -263,6 +263,10 @@ class FinanceEconomy(Strict):
     project_indirect_rate: Share = Field(
         description="Indirect costs a project budget pays on top of the staff time it funds."
     )
+    reserve_income_share: Share = Field(
+        description="Share of its secured income (last year's fees, agreements in force) "
+        "a board with a cash reserve policy counts on when it caps its services spending."
+    )
 
 
 class Economy(Strict):

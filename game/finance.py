@@ -50,6 +50,29 @@ def settle(
     return LoanYear(rules.loan_buffer, loan, rules.loan_term, 0.0, 0.0, need, wound_up)
 
 
+def services_allowed(
+    cash: float,
+    secured_income: float,
+    other_costs: float,
+    months: float,
+    rules: FinanceEconomy,
+) -> float:
+    """Return what services may spend so the year's forecast ends above the cash reserve.
+
+    The board forecasts the year from what it knows when it plans: its cash, the
+    share ``reserve_income_share`` of its secured income (last year's fees and the
+    agreements in force), and its other costs. The reserve is ``months`` of the
+    year's costs, services included, so with ``m = months / 12`` the services ``S``
+    may spend at most ``(cash + income - other * (1 + m)) / (1 + m)``, never less
+    than nothing. A reserve of no months allows any spending.
+    """
+    if months <= 0:
+        return float("inf")
+    share = months / 12.0
+    income = rules.reserve_income_share * secured_income
+    return max((cash + income - other_costs * (1.0 + share)) / (1.0 + share), 0.0)
+
+
 def family_totals(revenue: dict[str, float], families: dict[str, Family]) -> dict[Family, float]:
     totals = {family: 0.0 for family in Family}
     for source, amount in revenue.items():

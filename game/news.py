@@ -423,6 +423,17 @@ def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> l
                 OUTCOME,
             )
         )
+    if year.held_back > 0:
+        candidates.append(
+            _item(
+                5 + year.held_back / 20_000,
+                Topic.SERVICES,
+                f"To keep a cash reserve of {year.policy.reserve_months:g} months of costs, "
+                f"services spent {euros(year.held_back)} less than their budget.",
+                "neutral",
+                "reserve_months",
+            )
+        )
     if year.stage != year.state.stage:
         up = year.stage > year.state.stage
         candidates.append(

@@ -102,6 +102,12 @@ class RoundReport(Strict):
     loan: float
     emergency_loan: float = Field(description="Emergency board loan taken this year.")
     runway_months: float
+    reserve_months: float = Field(
+        0.0, description="Months of costs the board's reserve policy kept in cash this year."
+    )
+    services_held_back: float = Field(
+        0.0, description="EUR of the services budget left unspent to keep the cash reserve."
+    )
     financing_mix: dict[Family, float] = Field(description="Percent of revenue per family.")
     stress: Stress
     members: MemberReport

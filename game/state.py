@@ -117,6 +117,7 @@ class Policy:
     focus_areas: tuple[str, ...] = ()
     targets: dict[Kpi, float] = field(default_factory=dict)
     strategy_set: bool = False
+    reserve_months: float = 0.0  # months of costs kept in cash; services spend within it
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from game.decisions import Decisions
 from game.events import RoundEffects
 from game.finance import (
     service_loan,
+    services_allowed,
     settle,
 )
 from game.impact import Draws, grow_region
@@ -99,6 +100,30 @@ class Year:
             self.state.staff_fte, self.state.interns, self.decisions.staffing, rules
         )
 
+    def reserve(self) -> None:
+        """Spend the services budget only as far as the board's cash reserve allows."""
+        state, staff = self.state, self.economy.staff
+        repaid, interest = service_loan(state.loan, state.loan_years, self.economy.finance)
+        lines = sum(self.scenario.funding_entry(i).fixed_cost for i in self.policy.revenue_lines)
+        other = (
+            self.team.cost
+            + staff.overhead_base
+            + staff.overhead_per_fte * self.team.fte
+            + lines
+            + repaid
+            + interest
+        )
+        secured = float(state.organizations.fee_paid.sum()) + sum(
+            a.amount for a in state.agreements
+        )
+        planned = sum(self.policy.budget.values())
+        allowed = services_allowed(
+            state.cash, secured, other, self.policy.reserve_months, self.economy.finance
+        )
+        factor = min(allowed / planned, 1.0) if planned > 0 else 1.0
+        self.budget = {line: amount * factor for line, amount in self.policy.budget.items()}
+        self.held_back = round(planned - sum(self.budget.values()), 2)
+
     # -- 3. funding decisions and workload ---------------------------------------------------
     def applications(self) -> None:
         scenario, state = self.scenario, self.state
@@ -145,7 +170,7 @@ class Year:
             programs=self._obligation_fte(self.agreements, FundingKind.PROGRAM),
             revenue_lines=line_fte,
             fundraising=fundraising,
-            services=staff_needed(spend_vector(self.policy.budget), services),
+            services=staff_needed(spend_vector(self.budget), services),
             contact=self.state.members * services.contact_fte_per_member,
             recruitment=sum(self.policy.recruitment.values()) * services.recruitment_fte,
             capacity=self.team.capacity,
@@ -160,7 +185,7 @@ class Year:
     # -- 4. services and members -------------------------------------------------------------
     def services(self) -> None:
         orgs, economy = self.orgs, self.economy
-        spend = spend_vector(self.policy.budget)
+        spend = spend_vector(self.budget)
         users = orgs.needs[orgs.member].sum(axis=0)
         effects = np.array([self.effects.service(line) for line in ServiceLine])
         focus = focus_vector(
@@ -387,6 +412,7 @@ class Year:
     def run(self) -> None:
         self.happenings.arrived = _activate(self.orgs, self.effects.activate_prospects)
         self.staff()
+        self.reserve()
         self.applications()
         self.services()
         self.members()

@@ -94,3 +94,15 @@ def test_a_one_number_field_with_no_control_of_its_own_gets_a_stepper(app, monke
     scene.adjust(stepper, -1)
     assert scene.values()["reserve_test"] == 1.5
     app.frame()  # the card draws with the label and the unit
+
+
+def test_the_cash_reserve_has_a_stepper_from_its_metadata(app: App):
+    scene = scene_of(app)
+    spec = field_spec("reserve_months")
+    assert scene.values()["reserve_months"] == 0.0
+    for _ in range(3):
+        click(app, "field:reserve_months", right_half=True)
+    assert scene.values()["reserve_months"] == 3 * spec.step
+    assert app.model.unsent() == {"reserve_months": 3 * spec.step}
+    assert app.model.draft() is not None
+    app.frame()
