@@ -331,14 +331,25 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
     bot.add_argument("--log-level", default="warning", choices=["debug", "info", "warning"])
     bot.set_defaults(run=_bot)
 
-    load = commands.add_parser("loadtest", help="play many sessions of bots against a server")
-    load.add_argument("--sessions", type=int, default=10, help="sessions (default 10)")
-    load.add_argument("--clients", type=int, default=10, help="bot teams per session")
-    load.add_argument("--rounds", type=_rounds, default=10, help="rounds per game")
+    load = commands.add_parser(
+        "loadtest", help="play the class workload against a server pinned to one core"
+    )
+    load.add_argument("--participants", type=int, default=100, help="players in all (default 100)")
+    load.add_argument("--teams", type=int, default=20, help="teams per session (default 20)")
+    load.add_argument("--players", type=int, default=5, help="players per team (default 5)")
+    load.add_argument("--rounds", type=_rounds, default=10, help="rounds per game (default 10)")
+    load.add_argument("--think-min", type=_positive, default=2.0, help="least think time (2 s)")
+    load.add_argument("--think-max", type=_positive, default=6.0, help="most think time (6 s)")
+    load.add_argument(
+        "--pause", type=float, default=0.0, help="seconds between results and the next round"
+    )
+    load.add_argument("--scenario", default="grow", help="scenario name (default grow)")
+    load.add_argument(
+        "--server-cpu", type=int, default=0, help="CPU to pin the server to (-1: not pinned)"
+    )
+    load.add_argument("--profile", default=None, help="write the server's cProfile stats here")
     load.add_argument("--url", default=None, help="a running server (default: start one)")
-    load.add_argument("--server-pid", type=int, default=None, help="its process id (memory)")
-    load.add_argument("--think", type=_positive, default=20.0, help="max seconds a bot thinks")
-    load.add_argument("--ramp", type=_positive, default=20.0, help="seconds to start all sessions")
+    load.add_argument("--server-pid", type=int, default=None, help="its process id (CPU, memory)")
     load.add_argument("--timeout", type=_positive, default=600.0, help="give up after seconds")
     load.add_argument("--json", action="store_true", help="print the figures as JSON")
     load.add_argument("--no-baseline", action="store_true", help="skip the broadcast baseline")
