@@ -62,12 +62,17 @@ export class Connection {
   greet(ws) {
     const first = this.hello();
     if (!first) return;
-    const id = this.newId();
+    // a create_session or join resent with the same id (its welcome was lost) is
+    // applied once: keep the id until a welcome comes back
+    const id = first.type === this.firstType && this.firstId ? this.firstId : this.newId();
+    this.firstType = first.type;
+    this.firstId = id;
     const message = { ...first, id, protocol: PROTOCOL };
     this.pending.set(id, {
       message,
       first: true,
       resolve: (reply) => {
+        this.firstId = null;
         this.ready = true;
         this.backoff = 250;
         this.onStatus("online");
