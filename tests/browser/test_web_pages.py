@@ -271,3 +271,34 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     click(host, "#b-end")
     click(host, "#end-confirm")
     wait(ana, lambda d: screen(d) == "Game over", "the game ended by the facilitator")
+
+
+def test_a_practice_round_is_played_and_reset_from_the_console(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    ana = browser()
+    ana.get(f"{site}/?code={code}")
+    suggestions = wait(ana, lambda d: d.find_element(By.ID, "join-team"), "the join form")
+    suggestions.send_keys("North", Keys.TAB, "Ana", Keys.ENTER)
+    wait(ana, lambda d: "North" in text_of(d, "#bar .info"), "Ana seated")
+    ben = browser()
+    ben.get(f"{site}/?code={code}")
+    wait(  # the page offers the session's teams
+        ben,
+        lambda d: d.find_elements(By.CSS_SELECTOR, '#teams-known option[value="North"]'),
+        "the teams of the session",
+    )
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    practice = wait(host, lambda d: d.find_element(By.ID, "k-practice"), "the practice box")
+    practice.click()
+    click(host, "#b-open")
+    wait(ana, lambda d: "(practice)" in text_of(d, "#bar .info"), "a practice year")
+    click(ana, "#submit")
+    wait(ana, lambda d: screen(d) == "Results", "the practice results")
+    click(host, "#b-reset")
+    wait(ana, lambda d: "Briefing" in text_of(d, "#bar .info"), "everyone back at the start")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the first real year")
+    assert "(practice)" not in text_of(ana, "#bar .info")
+    assert "year 1 of 2" in text_of(ana, "#bar .info")
