@@ -302,7 +302,17 @@ function teamsCard(fac) {
   const strategies = state.strategies;
   const rows = fac.teams.map((team) => {
     const players = team.players.map((p) => `${p.name}${p.connected ? "" : " (away)"}`).join(", ") || "–";
-    const who = team.computer ? `computer: ${team.computer}` : players;
+    const who = h("div", {}, team.computer ? `computer: ${team.computer}` : players,
+      team.removed ? null : h("div", { class: "row" }, team.players.map((p) =>
+        h("button", {
+          type: "button", class: "secondary small",
+          onclick: () => {
+            if (confirm(`Remove ${p.name} from ${team.team}? Their seat's token stops working.`)) {
+              send({ type: "remove_player", player: p.id }, `${p.name} was removed.`);
+            }
+          },
+          text: `Remove ${p.name}`,
+        }))));
     const submitted = team.removed ? "removed" : team.computer ? "always ready" : team.submitted ? "submitted" : "not yet";
     const choose = h("select", { id: `r-${team.seat}`, "aria-label": `Strategy for ${team.team}` }, strategies.map((s) => h("option", { value: s.id, text: s.id })));
     const actions = team.removed ? "" : h("div", { class: "row" },
@@ -313,7 +323,7 @@ function teamsCard(fac) {
       }, text: "Remove" }));
     return h("tr", {},
       h("th", { scope: "row", text: team.team }),
-      h("td", { text: who }),
+      h("td", {}, who),
       h("td", { text: submitted }),
       h("td", { class: "num", text: number(team.score, 1) }),
       h("td", { class: "num", text: euros(team.cash) }),

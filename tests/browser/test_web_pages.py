@@ -265,6 +265,17 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     wait(ana, lambda d: screen(d) == "Results", "the results")
     assert "pandemic" in text_of(ana, "main").lower()
 
+    cy = browser()
+    join(cy, site, code, "North", "Cy")
+    wait(host, lambda d: "Remove Cy" in text_of(d, "#teams"), "Cy on the console")
+    remove = next(
+        b for b in host.find_elements(By.CSS_SELECTOR, "#teams button") if b.text == "Remove Cy"
+    )
+    remove.click()
+    host.switch_to.alert.accept()
+    wait(cy, lambda d: "removed" in text_of(d, "main"), "Cy told of the removal")
+    wait(host, lambda d: "Remove Cy" not in text_of(d, "#teams"), "Cy gone from the console")
+
     click(host, "#b-end")
     click(host, "#end-cancel")
     assert phase_is(host, "Results")
