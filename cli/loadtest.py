@@ -67,6 +67,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def runqueue_wait(pid: int) -> float:
+    """Seconds the process's threads spent ready to run but waiting for a CPU (schedstat).
+
+    Other work on the machine shows here: a server that waits for its core while it
+    has work to do answers late, whatever its own code costs.
+    """
+    total = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    return total / 1e9
+
+
 def pinning(cpu: int | None) -> tuple[list[str], str]:
     """The command prefix that pins a server to ``cpu``, and how it was pinned."""
     if cpu is None:
@@ -428,6 +443,7 @@ async def baseline(count: int, payload: int, cpu: int | None, repeats: int = 5) 
             with contextlib.suppress(Exception):
                 await ws.close()
         await stop_process(process)
+        shutil.rmtree(log.parent, ignore_errors=True)
 
 
 # ------------------------------------------------------------ the run
@@ -480,6 +496,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
     generator = pin_generator(server_cpu if process is not None else None)
     run = Run(url=url, args=args, sessions=sessions)
     report: dict[str, Any] = {}
+    window_start = time.time()
     watch = asyncio.create_task(watch_lag(run))
     try:
         empty = rss_kib(pid) if pid else 0
@@ -499,6 +516,8 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
         }
         lag_from = len(run.lag)
         cpu_before = cpu_seconds(pid) if pid else float("nan")
+        waits_before = (runqueue_wait(pid) if pid else float("nan"), runqueue_wait(os.getpid()))
+        load_before = os.getloadavg()[0]
         window_start = time.time()
         run.go.set()
         peak = joined_rss
@@ -513,6 +532,8 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
                 break
         rounds_seconds = time.perf_counter() - rounds_started
         cpu = (cpu_seconds(pid) - cpu_before) if pid else float("nan")
+        server_wait = (runqueue_wait(pid) - waits_before[0]) if pid else float("nan")
+        generator_wait = runqueue_wait(os.getpid()) - waits_before[1]
         for game in games:
             game.cancel()
         clients = [c for _, c in run.players] + run.facilitators
@@ -528,6 +549,10 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             "rounds_seconds": round(rounds_seconds, 1),
             "server_cpu_seconds": round(cpu, 2),
             "server_cpu_ms_per_participant_round": 1000 * cpu / (args.participants * args.rounds),
+            "server_cpu_share": cpu / rounds_seconds if rounds_seconds else float("nan"),
+            "server_runqueue_wait_seconds": round(server_wait, 2),
+            "generator_runqueue_wait_seconds": round(generator_wait, 2),
+            "load_average_before": load_before,
             "server_rss_mib_empty": round(empty / 1024, 1),
             "server_rss_mib_joined": round(joined_rss / 1024, 1),
             "server_rss_mib_peak": round(peak / 1024, 1),
@@ -542,10 +567,15 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             await stop_process(process)
     if process is not None and log.exists():
         report |= server_timings(log, window_start)
+    if report.get("errors"):
+        report["server_log"] = str(log)  # kept to see why
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     if not args.no_baseline:
-        payload = report.get("results_frame_bytes") or 10_000
+        payload = report.get("results_frame_bytes")
+        payload = 10_000 if payload is None or payload != payload else int(payload)
         report["baseline"] = await baseline(
-            report["connections"], int(payload), server_cpu if process is not None else None
+            report["connections"], payload, server_cpu if process is not None else None
         )
     return report
 
