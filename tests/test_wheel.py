@@ -254,6 +254,10 @@ def test_serve_starts_answers_and_stops(installed: Installed) -> None:
             with urllib.request.urlopen(f"http://{url}/health", timeout=10) as response:
                 assert response.status == 200
                 assert json.load(response) == {"status": "ok", "sessions": 1, "connections": 1}
+            for page, kind in (("/", "text/html"), ("/static/player.js", "text/javascript")):
+                with urllib.request.urlopen(f"http://{url}{page}", timeout=10) as response:
+                    assert response.headers["Content-Type"].startswith(kind), page
+                    assert len(response.read()) > 200, page  # the web pages ship in the wheel
         server.terminate()
         assert server.wait(timeout=TIMEOUT) == 0
     finally:
