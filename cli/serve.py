@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from server import logs
 from server.app import Server, ServerConfig
+from server.store import StoreError
 
 
 def public_url(text: str | None) -> str | None:
@@ -83,6 +84,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reason = asyncio.run(_serve(config))
     except KeyboardInterrupt:  # a Ctrl-C before the handlers were in place
         reason = "Ctrl-C"
+    except StoreError as error:
+        print(f"clusterboard: error: cannot use the database {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         print(
             f"clusterboard: error: cannot serve on {args.host}:{args.port}: {error}",

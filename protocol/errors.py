@@ -15,6 +15,8 @@
     ├── LimitExceeded             limit_exceeded      size, rate, players, teams or sessions
     ├── NotFound                  not_found           no such session, team, player or card
     ├── Conflict                  conflict            a name already in use
+    ├── Unavailable               unavailable         the server cannot write its log now;
+    │                                                 nothing changed, send it again later
     └── InternalError             internal_error      a bug; the details go to the log only
 
 Each class carries a stable ``code`` string; clients switch on it, never on the text.
@@ -96,6 +98,10 @@ class Conflict(ProtocolError):
     code = "conflict"
 
 
+class Unavailable(ProtocolError):
+    code = "unavailable"
+
+
 class InternalError(ProtocolError):
     code = "internal_error"
 
@@ -117,6 +123,7 @@ ERROR_CODES: tuple[str, ...] = tuple(
         LimitExceeded,
         NotFound,
         Conflict,
+        Unavailable,
         InternalError,
     )
 )

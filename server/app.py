@@ -52,11 +52,12 @@ from server.replay import ReplayMismatch, recover, upgrade
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
 from server.static import WebEdition
-from server.store import Store
+from server.store import Store, StoreError
 from server.teams import team_key
 from server.tokens import IDEMPOTENT_ID, derived_token, hash_token, new_token
 
 log = logging.getLogger("clusterboard.server")
+RESTARTING = 1012  # the close code of a server that stops or restarts: resume and carry on
 
 
 @dataclass
@@ -75,9 +76,10 @@ class ServerConfig:
     players_per_team: int = 6
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
-    durable: bool = False
+    durable: bool = True  # synchronous=FULL: an acknowledged command survives a power cut
     resolve_delay: float = 0.0  # for recovery tests: a window to kill the server in
     restart_delay: float = 1.0  # a dead session task is rebuilt from its log after this
+    store_retry: float = 1.0  # seconds between write probes while the log cannot be written
 
 
 @dataclass
@@ -114,6 +116,8 @@ class Server:
         self.web = WebEdition(config.origins, config.public_url)
         self.restarting: set[str] = set()  # sessions whose task died, being rebuilt
         self.secret = self.store.secret()
+        self.quarantined: dict[str, str] = {}  # sessions whose log cannot be replayed
+        self.quarantined_codes: set[str] = set()  # never given to a new session
 
     # ------------------------------------------------------------ lifecycle
 
@@ -144,14 +148,27 @@ class Server:
         return self.websocket_server.sockets[0].getsockname()[1]  # type: ignore[no-any-return]
 
     async def stop(self) -> None:
+        """Shut down gracefully: stop accepting, finish what is queued, close, flush.
+
+        Every command already received is handled and logged; then every
+        connection is closed with 1012 ("server restarting"), which clients
+        answer by reconnecting and resuming with their token.
+        """
         if self.housekeeping is not None:
             self.housekeeping.cancel()
         if self.websocket_server is not None:
-            self.websocket_server.close()
+            self.websocket_server.close(close_connections=False)  # no new connections
+        for runner in list(self.runners.values()):
+            await runner.drain()
+        closing = [c.ws.close(RESTARTING, "server restarting") for c in self.connections.values()]
+        await asyncio.gather(*closing, return_exceptions=True)
+        if self.websocket_server is not None:
+            self.websocket_server.close(code=RESTARTING, reason="server restarting")
             await self.websocket_server.wait_closed()
         for runner in list(self.runners.values()):
             await runner.stop()
         self.store.close()
+        logs.event("stopped", sessions=len(self.runners))
 
     def _ssl(self) -> ssl.SSLContext | None:
         if not self.config.tls_cert:
@@ -172,13 +189,19 @@ class Server:
             logs.event("upgraded", session=stored.id, rounds=len(rows))
 
     def recover(self) -> None:
-        """Rebuild every unfinished session from its log and resume its deadline."""
-        for stored in self.store.unfinished():
+        """Rebuild every unfinished session from its log and resume its deadline.
+
+        A session whose log cannot be read or replayed is quarantined: reported in
+        one line naming the file, the session and the bad event, left untouched in
+        the database, and kept out of play; the other sessions start.
+        """
+        for session_id, code in self.store.unfinished():
             started = time.perf_counter()
             try:
+                stored = self.store.load(session_id, code)
                 recovered = recover(stored, self.limits)
-            except (ReplayMismatch, ProtocolError, KeyError, ValueError) as error:
-                logs.event("replay_failed", logging.ERROR, session=stored.id, reason=str(error))
+            except (StoreError, ReplayMismatch, ProtocolError, KeyError, ValueError) as error:
+                self.quarantine(session_id, code, str(error))
                 continue
             session = recovered.session
             self.runners[session.id] = SessionRunner(self, session)
@@ -192,6 +215,12 @@ class Server:
                 phase=str(session.phase),
                 ms=round(1000 * (time.perf_counter() - started), 1),
             )
+
+    def quarantine(self, session_id: str, code: str, reason: str) -> None:
+        where = reason if reason.startswith(self.store.path) else f"{self.store.path}: {reason}"
+        self.quarantined[session_id] = where
+        self.quarantined_codes.add(code)
+        logs.event("quarantined", logging.ERROR, session=session_id, reason=where)
 
     async def keep_house(self, every: float = 5.0) -> None:
         """Hand freed memory back to the system now and then.
@@ -209,11 +238,17 @@ class Server:
         """Answer /health and the web edition's pages; None lets a websocket through."""
         if request.path.split("?")[0] != "/health":
             return self.web.respond(request)
-        body = {
-            "status": "degraded" if self.restarting else "ok",
+        problems = [f"session {s} restarting" for s in sorted(self.restarting)]
+        problems += [f"session {s} quarantined" for s in sorted(self.quarantined)]
+        paused = sorted(r.session.id for r in self.runners.values() if r.paused)
+        problems += [f"session {s} cannot write its log" for s in paused]
+        body: dict[str, Any] = {
+            "status": "degraded" if problems else "ok",
             "sessions": sum(1 for r in self.runners.values() if r.live),
             "connections": len(self.connections),
         }
+        if problems:
+            body["problems"] = problems
         headers = Headers({"Content-Type": "application/json", "Cache-Control": "no-store"})
         text = (json.dumps(body) + "\n").encode()
         return Response(HTTPStatus.OK, "OK", headers, text)
@@ -366,7 +401,7 @@ class Server:
         return derived_token(self.secret, *(p or "" for p in parts))
 
     def _new_code(self) -> str:
-        taken = {r.session.code for r in self.runners.values()}
+        taken = {r.session.code for r in self.runners.values()} | self.quarantined_codes
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             if code not in taken:
@@ -383,12 +418,16 @@ class Server:
             return
         self.restarting.add(session_id)
         for connection_id in list(runner.session.connections):
-            self.unbind(connection_id, 1012, "session restarting")
+            self.unbind(connection_id, RESTARTING, "session restarting")
         for connection in self.connections.values():
             if connection.runner is runner:
-                self.unbind(connection.id, 1012, "session restarting")
+                self.unbind(connection.id, RESTARTING, "session restarting")
         loop = asyncio.get_running_loop()
         loop.call_later(self.config.restart_delay, self.restart_session, session_id)
+
+    def rebuild(self, session: Session) -> Session:
+        """Return the session as its log holds it (after a write the log refused)."""
+        return recover(self.store.load(session.id, session.code), self.limits).session
 
     def restart_session(self, session_id: str) -> None:
         old = self.runners.get(session_id)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from websockets.asyncio.server import broadcast
 
-from protocol.errors import InternalError, ProtocolError
+from protocol.errors import InternalError, ProtocolError, Unavailable
 from protocol.phases import Phase
 from protocol.replies import Error
 from server import logs
@@ -26,6 +26,7 @@ from server.snapshot import round_row
 if TYPE_CHECKING:
     from server.app import Server
 
+READ_ONLY = frozenset({"get_view", "spectate", "resume", "disconnect"})
 LOGGED_EVENTS = {
     "join": "joined",
     "submit": "submitted",
@@ -45,6 +46,8 @@ class SessionRunner:
         self.broken = False
         self.stopping = False
         self.dead = False  # the task ended without ``stop``: the supervisor rebuilds it
+        self.paused = False  # the log cannot be written: changes wait until it can
+        self.probing: asyncio.Task[None] | None = None
         self.task = asyncio.get_running_loop().create_task(self.run())
         self.task.add_done_callback(self._ended)
         self.schedule()
@@ -119,8 +122,17 @@ class SessionRunner:
                 done.set_result(Step(error=error))
         self.server.session_died(self)
 
+    async def drain(self, limit: float = 10.0) -> None:
+        """Wait until every queued command has been handled (and logged)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + limit
+        while not self.queue.empty() and not self.task.done() and loop.time() < until:
+            await asyncio.sleep(0.01)
+
     async def stop(self) -> None:
         self.stopping = True
+        if self.probing is not None:
+            self.probing.cancel()
         if self.timer is not None:
             self.timer.cancel()
         self.task.cancel()
@@ -131,10 +143,12 @@ class SessionRunner:
         """Handle one command: decide, log, then send."""
         if self.broken:
             return Step()
+        if self.paused and command.message.type not in READ_ONLY:
+            return self.refuse_paused(command)
         started = time.time()
         step = self.session.handle(command)
         if step.record is not None and not self.persist(step):
-            return Step()
+            return self.refuse_paused(command)
         self.deliver(step, command)
         self.report(command, step, started)
         self.schedule()
@@ -154,13 +168,48 @@ class SessionRunner:
                 row,
                 rounds,
             )
-        except Exception as error:  # the log is the truth: without it, stop the session
-            logs.event("store_failed", logging.ERROR, session=session.id, reason=str(error))
-            self.broken = True
-            for connection in list(session.connections):
-                self.server.unbind(connection)
+        except Exception as error:  # the log is the truth: pause until it can be written
+            self.pause(str(error))
             return False
         return True
+
+    def refuse_paused(self, command: Command) -> Step:
+        error = Unavailable("the server cannot write its log just now; nothing was changed")
+        self.answer_error(command, error)
+        return Step(error=error)
+
+    def pause(self, reason: str) -> None:
+        """The log refused a write: go back to what it holds, refuse changes, probe it."""
+        logs.event("store_failed", logging.ERROR, session=self.session.id, reason=reason)
+        self.paused = True
+        try:  # the core applied the command the log refused: rebuild it from the log
+            rebuilt = self.server.rebuild(self.session)
+        except Exception as error:
+            logs.event("rebuild_failed", logging.ERROR, session=self.session.id, reason=str(error))
+            self.broken = True
+            return
+        rebuilt.connections = {
+            c: p
+            for c, p in self.session.connections.items()
+            if p.actor is None or p.actor == "facilitator" or p.actor in rebuilt.players
+        }
+        self.session = rebuilt
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.probing is None:
+            self.probing = asyncio.get_running_loop().create_task(self.probe())
+
+    async def probe(self) -> None:
+        """Try a write now and then; resume the session as soon as one works."""
+        try:
+            while not await asyncio.to_thread(self.server.store.writable):
+                await asyncio.sleep(self.server.config.store_retry)
+        finally:
+            self.probing = None
+        self.paused = False
+        logs.event("store_recovered", logging.WARNING, session=self.session.id)
+        self.schedule()
 
     def deliver(self, step: Step, command: Command | None = None) -> None:
         """Send the outbox; a message that cannot be sent is logged and skipped."""
@@ -218,6 +267,8 @@ class SessionRunner:
 
     def schedule(self) -> None:
         """Arm the deadline's timer, and queue the resolution of a round that needs it."""
+        if self.paused:
+            return
         loop = asyncio.get_running_loop()
         if self.session.needs_resolution() and not self.resolution_queued:
             self.resolution_queued = True

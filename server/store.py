@@ -7,11 +7,14 @@ per resolution: what every team played and why, its report and score, the
 engine version, and a packed snapshot of the whole session). The debrief reads
 ``rounds`` and never simulates again; recovery starts from the last snapshot and
 replays only the commands after it. The database runs in
-WAL mode with ``synchronous=NORMAL`` by default: a commit is in the operating
-system's hands when ``append`` returns, so killing the server (even with
-SIGKILL) loses no acknowledged command; only a power cut could lose the last
-commits. ``durable=True`` (``--sync full``) also survives power cuts, at the
-price of an fsync per command.
+WAL mode with ``synchronous=FULL`` by default: when ``append`` returns (and so
+before any acknowledgement), the command is on the disk, so neither a killed
+server nor a power cut loses an acknowledged command. ``durable=False``
+(``--sync normal``) skips the fsync of each commit: a killed server still loses
+nothing, a power cut may lose the last second of commands.
+
+A database that cannot be opened, read or written raises ``StoreError`` with a
+one-line reason naming the file (and, for a bad event row, its session and seq).
 """
 
 from __future__ import annotations
@@ -99,14 +102,35 @@ class StoredSession:
 class Store:
     """One SQLite database holding every session's event log."""
 
-    def __init__(self, path: str | Path, durable: bool = False) -> None:
+    def __init__(self, path: str | Path, durable: bool = True) -> None:
         self.path = str(path)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA cache_size=-1024")  # KiB: the log is appended, rarely read
-        self.db.executescript(SCHEMA)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA cache_size=-1024")  # KiB: the log is appended, rarely read
+            self.db.executescript(SCHEMA)
+            self.probe()
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: {describe(error)}") from None
+
+    def probe(self) -> None:
+        """Write and remove 64 KiB, about a resolution's records: raise sqlite3.Error if the
+        database cannot be written (read-only, disk full, gone)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', zeroblob(65536))"
+            )
+            self.db.execute("DELETE FROM settings WHERE key = 'probe'")
+
+    def writable(self) -> bool:
+        try:
+            self.probe()
+        except sqlite3.Error:
+            return False
+        return True
 
     def close(self) -> None:
         self.db.close()
@@ -191,16 +215,31 @@ class Store:
             (session_id, record["seq"], record["now"], text),
         )
 
-    def unfinished(self) -> list[StoredSession]:
-        """Return every session still to be played, with its log, in creation order."""
-        rows = self.db.execute(
-            "SELECT id, code FROM sessions WHERE finished = 0 ORDER BY created, id"
-        ).fetchall()
-        return [self.load(session_id, code) for session_id, code in rows]
+    def unfinished(self) -> list[tuple[str, str]]:
+        """Return the id and code of every session still to be played, in creation order."""
+        return self._ids("SELECT id, code FROM sessions WHERE finished = 0 ORDER BY created, id")
+
+    def finished(self) -> list[tuple[str, str]]:
+        """Return the id and code of every finished session, in creation order."""
+        return self._ids("SELECT id, code FROM sessions WHERE finished = 1 ORDER BY created, id")
+
+    def _ids(self, sql: str) -> list[tuple[str, str]]:
+        try:
+            return [(str(i), str(c)) for i, c in self.db.execute(sql).fetchall()]
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: {describe(error)}") from None
 
     def load(self, session_id: str, code: str = "", from_snapshot: bool = True) -> StoredSession:
-        """Return the session's log; from its last snapshot on, unless told otherwise."""
-        return read_session(self.db, session_id, code, from_snapshot)
+        """Return the session's log; from its last snapshot on, unless told otherwise.
+
+        Raise StoreError naming the file, the session and, for a bad row, its seq.
+        """
+        try:
+            return read_session(self.db, session_id, code, from_snapshot)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: session {session_id}: {describe(error)}") from None
+        except StoreError as error:
+            raise StoreError(f"{self.path}: {error}") from None
 
     def without_records(self) -> list[StoredSession]:
         """Return the sessions that resolved rounds before round records were kept."""
@@ -209,7 +248,13 @@ class Store:
             "(SELECT 1 FROM rounds r WHERE r.session_id = s.id) AND EXISTS "
             "(SELECT 1 FROM hashes h WHERE h.session_id = s.id) ORDER BY s.created, s.id"
         ).fetchall()
-        return [self.load(session_id, code, from_snapshot=False) for session_id, code in rows]
+        stored = []
+        for session_id, code in rows:
+            try:
+                stored.append(self.load(session_id, code, from_snapshot=False))
+            except StoreError:
+                continue  # reported when the session is started
+        return stored
 
     def counts(self) -> dict[str, int]:
         sessions = self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
@@ -227,14 +272,40 @@ def read_session(
         "SELECT command FROM events WHERE session_id = ? ORDER BY seq LIMIT 1", (session_id,)
     ).fetchall()
     events = db.execute(
-        "SELECT command FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
+        "SELECT seq, command FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
         (session_id, after),
     ).fetchall()
     hashes = db.execute(
         "SELECT resolution, hash FROM hashes WHERE session_id = ?", (session_id,)
     ).fetchall()
-    records = [json.loads(text) for (text,) in first + events]
+    records = [_record(session_id, 1, text) for (text,) in first]
+    records += [_record(session_id, seq, text) for seq, text in events]
     return StoredSession(session_id, code, records, dict(hashes), snapshot)
+
+
+def _record(session_id: str, seq: int, text: object) -> dict[str, Any]:
+    """One event row as a record; StoreError naming the session and seq if it is damaged."""
+    try:
+        record = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise StoreError(f"session {session_id}, seq {seq}: unreadable event ({error})") from None
+    if not isinstance(record, dict) or record.get("seq") != seq or "message" not in record:
+        raise StoreError(f"session {session_id}, seq {seq}: not an event record")
+    return record
+
+
+def describe(error: sqlite3.Error) -> str:
+    """A database error in a few words, with what it most likely means."""
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return f"{text} (a damaged or foreign file: restore it from a backup)"
+    if "readonly" in text or "read-only" in text:
+        return f"{text} (the file or its folder cannot be written)"
+    if "disk is full" in text or "disk I/O" in text:
+        return f"{text} (free some space)"
+    if "unable to open" in text:
+        return f"{text} (check that the folder exists and can be written)"
+    return text
 
 
 def last_round(db: sqlite3.Connection, session_id: str) -> RoundRow | None:

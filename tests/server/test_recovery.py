@@ -36,6 +36,7 @@ class ServerProcess:
         self.process: asyncio.subprocess.Process | None = None
         self.drain: asyncio.Task[None] | None = None
         self.recovered: list[dict[str, Any]] = []  # the server's "recovered" log events
+        self.quarantined: list[dict[str, Any]] = []  # and its "quarantined" ones
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
@@ -65,6 +66,8 @@ class ServerProcess:
         async for line in self.process.stderr:
             if b'"recovered"' in line:
                 self.recovered.append(json.loads(line))
+            if b'"quarantined"' in line:
+                self.quarantined.append(json.loads(line))
             if b'"listening"' in line and not listening.done():
                 listening.set_result(json.loads(line)["port"])
 
