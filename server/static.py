@@ -54,15 +54,22 @@ CONTENT_TYPES = {
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt")
 PAGES = {"/": "index.html", "/host": "host.html", "/projector": "projector.html"}
 MIN_GZIP = 512
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; connect-src 'self'; "
-        "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-}
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+POLICY = (
+    "default-src 'self'; img-src 'self' data:; connect-src 'self'{sockets}; "
+    "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 _CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
+def content_policy(host: str | None) -> str:
+    """The pages' Content-Security-Policy: this server only, its websocket named outright.
+
+    Browsers that predate CSP 3 do not count ws:// and wss:// as 'self'.
+    """
+    sockets = f" ws://{host} wss://{host}" if host and _HOST.match(host) else ""
+    return POLICY.format(sockets=sockets)
 
 
 @dataclass(frozen=True)
@@ -206,6 +213,7 @@ class WebEdition:
         extra = {"ETag": asset.etag, "Cache-Control": "no-cache"}
         if page:
             extra |= SECURITY_HEADERS
+            extra["Content-Security-Policy"] = content_policy(headers.get("Host"))
         if asset.zipped is not None:
             extra["Vary"] = "Accept-Encoding"
         if asset.etag in headers.get("If-None-Match", "").replace("W/", "").split(", "):

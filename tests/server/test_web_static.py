@@ -12,7 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from server.static import WebEdition, accepts_gzip, same_origin
+from server.static import WebEdition, accepts_gzip, content_policy, same_origin
 from tests.server.loopback import close_all, facilitated, run, serving
 
 
@@ -34,7 +34,8 @@ def test_pages_and_files_have_their_content_types_and_security_headers(tmp_path)
                 assert status == 200, path
                 assert headers["Content-Type"] == "text/html; charset=utf-8"
                 assert headers["Cache-Control"] == "no-cache"
-                assert "connect-src 'self'" in headers["Content-Security-Policy"]
+                policy = headers["Content-Security-Policy"]
+                assert f"connect-src 'self' ws://127.0.0.1:{port} wss://127.0.0.1:{port};" in policy
                 assert b"<!doctype html>" in body
             kinds = {
                 "/static/style.css": "text/css; charset=utf-8",
@@ -132,6 +133,8 @@ def test_header_helpers() -> None:
     assert same_origin("http://127.0.0.1:8765", "127.0.0.1:8765")
     assert not same_origin("http://127.0.0.1:8766", "127.0.0.1:8765")
     assert not same_origin("null", "127.0.0.1:8765")
+    assert "ws://[::1]:8765 " in content_policy("[::1]:8765")
+    assert "ws:" not in content_policy("evil.org; script-src *")
 
 
 def test_serve_checks_the_public_url_and_names_the_pages() -> None:
