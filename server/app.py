@@ -46,6 +46,7 @@ from protocol.messages import (
     parse_client_message,
     raw_id,
 )
+from protocol.phases import Phase
 from protocol.replies import Error, ErrorDetail
 from server import logs
 from server.replay import ReplayMismatch, recover, upgrade
@@ -118,12 +119,15 @@ class Server:
         self.secret = self.store.secret()
         self.quarantined: dict[str, str] = {}  # sessions whose log cannot be replayed
         self.quarantined_codes: set[str] = set()  # never given to a new session
+        self.finished_tokens: dict[str, str] = {}  # finished sessions on disk, by token hash
+        self.finished_codes: dict[str, str] = {}  # and by code
 
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         self.upgrade_logs()
         self.recover()
+        self.finished_tokens, self.finished_codes = self.store.finished_index()
         gc.freeze()  # modules, scenarios and recovered sessions: no need to scan them again
         self.housekeeping = asyncio.get_running_loop().create_task(self.keep_house())
         self.websocket_server = await serve(
@@ -228,9 +232,59 @@ class Server:
         Resolutions allocate and free many numpy arrays; without this, the C
         allocator keeps the peak of every burst and a server's footprint only grows.
         """
+        idle: set[str] = set()
         while True:
             await asyncio.sleep(every)
+            idle = self.put_away_finished(idle)
             trim_memory()
+
+    def put_away_finished(self, idle_before: set[str]) -> set[str]:
+        """Drop finished sessions nobody has watched for a while; they stay on disk.
+
+        Return the finished sessions idle now: those idle on two passes in a row go.
+        """
+        idle = set()
+        for session_id, runner in list(self.runners.items()):
+            session = runner.session
+            if session.phase is not Phase.FINISHED or session.connections or runner.dead:
+                continue
+            if any(c.runner is runner for c in self.connections.values()):
+                continue
+            if session_id not in idle_before:
+                idle.add(session_id)
+                continue
+            for player in session.players.values():
+                self.finished_tokens[player.token_hash] = session_id
+            self.finished_tokens[session.facilitator_hash] = session_id
+            self.finished_codes[session.code] = session_id
+            del self.runners[session_id]
+            runner.stopping = True
+            runner.task.cancel()
+            if runner.timer is not None:
+                runner.timer.cancel()
+        return idle
+
+    def reopen(self, session_id: str) -> SessionRunner:
+        """Bring a finished session back from its last snapshot (it is read, not replayed)."""
+        runner = self.runners.get(session_id)
+        if runner is not None:
+            return runner
+        code = next((c for c, i in self.finished_codes.items() if i == session_id), "")
+        started = time.perf_counter()
+        try:
+            recovered = recover(self.store.load(session_id, code), self.limits)
+        except (StoreError, ReplayMismatch, ProtocolError, KeyError, ValueError) as error:
+            self.quarantine(session_id, code, str(error))
+            raise NotFound("this session cannot be read") from None
+        runner = SessionRunner(self, recovered.session)
+        self.runners[session_id] = runner
+        logs.event(
+            "reopened",
+            session=session_id,
+            commands=recovered.replayed,
+            ms=round(1000 * (time.perf_counter() - started), 1),
+        )
+        return runner
 
     # ------------------------------------------------------------ HTTP health
 
@@ -342,6 +396,10 @@ class Server:
             for runner in self.runners.values():
                 if runner.session.knows_token(token_hash):
                     return runner, Command(now, message, connection.id, token_hash=token_hash)
+            finished = self.finished_tokens.get(token_hash)
+            if finished is not None and finished not in self.quarantined:
+                runner = self.reopen(finished)
+                return runner, Command(now, message, connection.id, token_hash=token_hash)
             raise WrongToken("unknown or revoked token")
         runner = self._by_code(message.code)
         if message.type == "spectate":
@@ -354,8 +412,11 @@ class Server:
 
     def _by_code(self, code: str) -> SessionRunner:
         for runner in self.runners.values():
-            if runner.session.code == code and runner.live:
+            if runner.session.code == code and not runner.broken and not runner.dead:
                 return runner
+        finished = self.finished_codes.get(code)
+        if finished is not None and finished not in self.quarantined:
+            return self.reopen(finished)
         raise NotFound("no session with this code", [("code", "unknown")])
 
     def create(
@@ -402,6 +463,7 @@ class Server:
 
     def _new_code(self) -> str:
         taken = {r.session.code for r in self.runners.values()} | self.quarantined_codes
+        taken |= set(self.finished_codes)
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             if code not in taken:

@@ -223,6 +223,26 @@ class Store:
         """Return the id and code of every finished session, in creation order."""
         return self._ids("SELECT id, code FROM sessions WHERE finished = 1 ORDER BY created, id")
 
+    def finished_index(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Return the finished sessions by token hash (facilitator's and players') and by code.
+
+        A finished session is not kept in memory: it is read from its last snapshot
+        when someone comes back to it, and these two maps say which one that is.
+        """
+        try:
+            tokens = self.db.execute(
+                "SELECT session_id, json_extract(command, '$.token_hash') FROM ("
+                "SELECT e.session_id, e.seq, "
+                "CASE WHEN json_valid(e.command) THEN e.command ELSE '{}' END AS command "
+                "FROM events e JOIN sessions s ON s.id = e.session_id WHERE s.finished = 1"
+                ") WHERE seq = 1 OR json_extract(command, '$.message.type') = 'join'"
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: {describe(error)}") from None
+        by_token = {str(h): str(i) for i, h in tokens if isinstance(h, str)}
+        by_code = {code: session_id for session_id, code in self.finished()}
+        return by_token, by_code
+
     def _ids(self, sql: str) -> list[tuple[str, str]]:
         try:
             return [(str(i), str(c)) for i, c in self.db.execute(sql).fetchall()]
