@@ -354,6 +354,11 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument("--timeout", type=_positive, default=600.0, help="give up after seconds")
     load.add_argument("--json", action="store_true", help="print the figures as JSON")
     load.add_argument("--no-baseline", action="store_true", help="skip the broadcast baseline")
+    load.add_argument(
+        "--full-client",
+        action="store_true",
+        help="parse every frame (default: count public_state and timer frames unparsed)",
+    )
     load.set_defaults(run=_loadtest)
 
 
