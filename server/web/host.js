@@ -165,7 +165,18 @@ function receive(message) {
   } else if (message.type === "error" && !message.reply_to) {
     state.banner = message.message;
   } else return;
-  render();
+  scheduleRender();
+}
+
+// Views come with every keystroke of every player: draw at most a few times a second.
+let renderTimer = null;
+function scheduleRender() {
+  if (renderTimer === null) {
+    renderTimer = setTimeout(() => {
+      renderTimer = null;
+      render();
+    }, 150);
+  }
 }
 
 function takeTimer(timer) {
@@ -213,6 +224,7 @@ function render() {
   const focused = document.activeElement?.id;
   const keepValues = {};
   for (const input of main.querySelectorAll("input[id], select[id]")) keepValues[input.id] = input.value;
+  const opened = [...main.querySelectorAll("details[open][id]")].map((d) => d.id);
   main.replaceChildren(...[
     h("h1", { class: "visually-hidden", text: `Facilitator console for session ${fac.code}` }),
     state.banner ? h("p", { class: "banner bad", role: "alert", text: state.banner }) : null,
@@ -227,6 +239,7 @@ function render() {
     const input = document.getElementById(id);
     if (input && input.dataset.keep !== "no") input.value = value;
   }
+  for (const id of opened) document.getElementById(id)?.setAttribute("open", "");
   if (focused) document.getElementById(focused)?.focus();
   built = true;
   tick();
@@ -241,7 +254,7 @@ function joinCard(fac) {
     h("p", {}, "Players open ", h("a", { href: url, id: "player-url", target: "_blank", rel: "noopener", text: url })),
     h("img", { class: "qr", src: `/qr.svg?code=${fac.code}`, alt: `QR code of ${url}`, width: 160, height: 160 }),
     h("p", {}, h("a", { href: `/projector?code=${fac.code}`, target: "_blank", rel: "noopener", id: "projector-link", text: "Open the projector view" })),
-    h("details", {},
+    h("details", { id: "reopen" },
       h("summary", { text: "Reopen this console in another browser" }),
       h("p", { class: "hint muted", text: "Anyone with this link runs the session: keep it to yourself." }),
       h("input", { type: "text", readonly: true, id: "console-link", value: consoleLink, "aria-label": "Console link", "data-keep": "no" })),
@@ -305,7 +318,7 @@ function teamsCard(fac) {
     const who = h("div", {}, team.computer ? `computer: ${team.computer}` : players,
       team.removed ? null : h("div", { class: "row" }, team.players.map((p) =>
         h("button", {
-          type: "button", class: "secondary small",
+          type: "button", class: "secondary small", "data-player": p.name,
           onclick: () => {
             if (confirm(`Remove ${p.name} from ${team.team}? Their seat's token stops working.`)) {
               send({ type: "remove_player", player: p.id }, `${p.name} was removed.`);

@@ -1011,6 +1011,10 @@ function ordinal(n) {
   return n + (s[(v - 20) % 10] || s[v] || s[0]);
 }
 
+// A field left after a teammate changed it shows their value (a focused field is never
+// overwritten while one types in it).
+document.addEventListener("focusout", () => setTimeout(syncForm, 0));
+
 start().catch((error) => {
   main.replaceChildren(h("p", { class: "banner bad", role: "alert", text: `The page could not start: ${error.message}` }));
 });

@@ -30,13 +30,17 @@ def text_of(driver: Any, css: str) -> str:
 
 
 def click(driver: Any, css: str) -> None:
-    button = wait(
-        driver,
-        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, css) if b.is_enabled()), None),
-        f"{css} to be enabled",
-    )
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-    button.click()
+    """Click the first enabled match of ``css``, again if the page redrew it meanwhile."""
+
+    def clicked(d: Any) -> bool:
+        button = next((b for b in d.find_elements(By.CSS_SELECTOR, css) if b.is_enabled()), None)
+        if button is None:
+            return False
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        return True
+
+    wait(driver, clicked, f"{css} to be enabled and clicked")
 
 
 def set_field(driver: Any, key: str, value: str) -> None:

@@ -268,10 +268,7 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     cy = browser()
     join(cy, site, code, "North", "Cy")
     wait(host, lambda d: "Remove Cy" in text_of(d, "#teams"), "Cy on the console")
-    remove = next(
-        b for b in host.find_elements(By.CSS_SELECTOR, "#teams button") if b.text == "Remove Cy"
-    )
-    remove.click()
+    click(host, '#teams button[data-player="Cy"]')
     host.switch_to.alert.accept()
     wait(cy, lambda d: "removed" in text_of(d, "main"), "Cy told of the removal")
     wait(host, lambda d: "Remove Cy" not in text_of(d, "#teams"), "Cy gone from the console")
