@@ -13,7 +13,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout holds only ou
 
 import pygame
 
-from client.settings import load_settings
+from client.settings import DEFAULT_URL, load_settings
 from protocol.messages import CODE_ALPHABET, CODE_LENGTH
 
 URL = re.compile(r"^wss?://[^\s/:]+(:\d{1,5})?/?$")
@@ -95,6 +95,18 @@ def check_display(command: str) -> None:
         raise ClientUsageError(f"cannot open a window (no display found); {hint}")
 
 
+def window_size(wanted: tuple[int, int]) -> tuple[int, int]:
+    """The window's size, shrunk to fit the screen (a 1366 x 768 laptop keeps its taskbar)."""
+    try:
+        screen = pygame.display.get_desktop_sizes()[0]
+    except (pygame.error, IndexError):
+        return wanted
+    room = (screen[0] - 40, screen[1] - 90)  # a title bar and a taskbar
+    if room[0] < 640 or room[1] < 480:
+        return wanted
+    return min(wanted[0], room[0]), min(wanted[1], room[1])
+
+
 def open_window(
     size: tuple[int, int], caption: str, fullscreen: bool = False, command: str = "demo"
 ) -> pygame.Surface:
@@ -123,7 +135,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     settings.code = code or settings.code
     settings.team = args.team or settings.team
     settings.name = args.name or settings.name
-    surface = open_window(size, "Cluster Board", command="play")
+    check_display("play")
+    surface = open_window(window_size(size), "Cluster Board", command="play")
     app = App(surface, mode="player", settings=settings)
     if resume:
         app.connect(url, {"type": "resume", "token": settings.token})
@@ -134,18 +147,26 @@ def cmd_play(args: argparse.Namespace) -> int:
     return app.run()
 
 
-def cmd_host(args: argparse.Namespace) -> int:
-    from client.app import App
+def host_hello(args: argparse.Namespace) -> tuple[str, dict]:
+    """The server and the first message of ``clusterboard host``: a new session, or --resume."""
+    from client.settings import hosted_path, load_hosted
     from game.scenario import load_scenario
 
-    url = check_url(args.url)
+    if args.resume:
+        code = check_code(args.resume)
+        if args.scenario:
+            raise ClientUsageError("--resume reopens a session: leave out --scenario")
+        kept = load_hosted().get(code)
+        if kept is None:
+            raise ClientUsageError(
+                f"no facilitator token for session {code} on this computer "
+                f"(kept in {hosted_path()}); open the console's link in a browser instead"
+            )
+        url = check_url(args.url) if args.url else kept["url"]
+        return url, {"type": "resume", "token": kept["token"]}
+    if not args.scenario:
+        raise ClientUsageError("give --scenario NAME for a new session, or --resume CODE")
     load_scenario(args.scenario)  # an unknown scenario fails here, in one line
-    check_display("host")
-    check_server(url)
-    surface = open_window(
-        DEFAULT_SIZE, "Cluster Board · facilitator", args.projector, command="host"
-    )
-    app = App(surface, mode="host", remember=False)
     config = {
         "type": "create_session",
         "scenario": args.scenario,
@@ -155,7 +176,20 @@ def cmd_host(args: argparse.Namespace) -> int:
         config["rounds"] = args.rounds
     if args.seed is not None:
         config["seed"] = args.seed
-    app.connect(url, config)
+    return check_url(args.url or DEFAULT_URL), config
+
+
+def cmd_host(args: argparse.Namespace) -> int:
+    from client.app import App
+
+    url, hello = host_hello(args)
+    check_display("host")
+    check_server(url)
+    surface = open_window(
+        window_size(DEFAULT_SIZE), "Cluster Board · facilitator", args.projector, command="host"
+    )
+    app = App(surface, mode="host")
+    app.connect(url, hello)
     if args.projector:
         app.show("projector")
     return app.run()

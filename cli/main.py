@@ -371,9 +371,17 @@ def _add_client_commands(commands: argparse._SubParsersAction) -> None:
     play.add_argument("--size", default=None, help=argparse.SUPPRESS)
     play.set_defaults(run=_play)
 
-    host = commands.add_parser("host", help="open the facilitator console on a new session")
-    host.add_argument("--url", default="ws://127.0.0.1:8765", help="server address")
-    host.add_argument("--scenario", required=True, help="scenario name")
+    host = commands.add_parser(
+        "host", help="open the facilitator console on a new session (or --resume one)"
+    )
+    host.add_argument("--url", default=None, help="server address (default ws://127.0.0.1:8765)")
+    host.add_argument("--scenario", default=None, help="scenario name (for a new session)")
+    host.add_argument(
+        "--resume",
+        default=None,
+        metavar="CODE",
+        help="reopen the console of a session created on this computer",
+    )
     host.add_argument("--rounds", type=_rounds, default=None, help="override the rounds")
     host.add_argument("--seed", type=_seed, default=None, help="random seed (default: random)")
     host.add_argument("--round-seconds", type=_positive, default=600.0, help="round timer")

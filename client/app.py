@@ -19,7 +19,7 @@ from client import theme as t
 from client.model import ClientModel
 from client.net import Network
 from client.scenes.base import Scene
-from client.settings import Settings, save_settings
+from client.settings import Settings, remember_hosted, save_settings
 from client.theme import Theme
 from client.widgets import Rect
 
@@ -82,8 +82,12 @@ class App:
         if not self.chrome_visible():
             return Rect(0, 0, width, height)
         top = self.theme.px(chrome.TOP_BAR + chrome.TABS)
+        top += self.theme.px(chrome.BANNER) * len(self.banner_lines())
         pad = self.theme.px(18)
         return Rect(pad, top + pad, width - 2 * pad, height - top - 2 * pad)
+
+    def banner_lines(self) -> list[str]:
+        return [] if self.mode == "host" else chrome.banner_lines(self.model, self.mode)
 
     def tab_labels(self) -> list[str]:
         return [self.scenes[key].title for key in self.order]
@@ -141,6 +145,9 @@ class App:
             self.settings.token = self.net.token
         if self.remember and self.mode == "player":
             save_settings(self.settings)
+        code = str(self.model.welcome.get("code", ""))
+        if self.remember and self.mode == "host" and self.settings.token and code:
+            remember_hosted(code, self.settings.url, self.settings.token)
 
     # ------------------------------------------------------------ the frame
 
@@ -231,6 +238,8 @@ class App:
             chrome.tabs(
                 surface, self.theme, self.tab_labels(), index, self.theme.px(chrome.TOP_BAR)
             )
+            top = self.theme.px(chrome.TOP_BAR + chrome.TABS)
+            chrome.banner(surface, self.theme, self.banner_lines(), top)
         chrome.notice(surface, self.theme, self.model)
 
     def title(self) -> str:

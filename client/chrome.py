@@ -86,6 +86,36 @@ def top_bar(surface: pygame.Surface, theme: Theme, model: ClientModel, title: st
     return bar
 
 
+BANNER = 34
+
+
+def banner_lines(model: ClientModel, mode: str = "player") -> list[str]:
+    """What every player's screen says above the scene: the facilitator's message, or absence."""
+    public = model.public
+    if public is None:
+        return []
+    lines = []
+    if public.announcement:
+        lines.append(f"From the facilitator: {public.announcement}")
+    if mode != "host" and not public.facilitator_present and public.timer.phase != "finished":
+        lines.append(
+            "The facilitator is away: an open round still closes on time; "
+            "the next one opens when they are back."
+        )
+    return lines
+
+
+def banner(surface: pygame.Surface, theme: Theme, lines: list[str], top: int) -> None:
+    """Draw the banner's lines, one band each, below the tabs."""
+    width = surface.get_width()
+    for i, line in enumerate(lines):
+        band = Rect(0, top + i * theme.px(BANNER), width, theme.px(BANNER))
+        away = line.startswith("The facilitator is away")
+        pygame.draw.rect(surface, t.ORANGE if away else t.BLUE, band)
+        shown = theme.fit(line, width - theme.px(40), 15, True)
+        text(surface, theme, shown, band.center, 15, t.SURFACE, True, "center")
+
+
 def tab_rects(theme: Theme, labels: list[str], top: int) -> list[Rect]:
     """Return where each screen tab goes (used for drawing and for clicks)."""
     x = theme.px(20)

@@ -224,7 +224,9 @@ class ClientModel:
             self.say(f"You were removed from the session: {message.reason}", "bad", 30.0)
 
     def _team_state(self, message: TeamState) -> None:
-        if self.team is not None and message.view.round != self.team.view.round:
+        if self.team is not None and (
+            message.view.round != self.team.view.round or message.team != self.team.team
+        ):  # a new year, or the facilitator moved this player to another team
             self.overlay.clear()
             self.dirty.clear()
             self.field_errors.clear()

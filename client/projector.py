@@ -55,6 +55,10 @@ class ProjectorScene(Scene):
             t.SURFACE,
             True,
         )
+        public = model.public
+        if public is not None and public.announcement:
+            words = theme.fit(public.announcement, rect.width * 2 // 3, 24, True)
+            text(surface, theme, words, (rect.x, rect.y + theme.px(80)), 24, t.ORANGE, True)
         state = model.facilitator
         if state is not None:
             text(

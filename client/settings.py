@@ -54,3 +54,43 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         path.chmod(0o600)
     except OSError:
         pass
+
+
+# ---------------------------------------------------------------- hosted sessions
+
+
+def hosted_path() -> Path:
+    """The facilitator's tokens: next to the client's settings, readable by this user only."""
+    return settings_path().with_name("hosted.json")
+
+
+def load_hosted(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """Return ``{code: {"url": ..., "token": ...}}`` for the sessions this user created."""
+    path = path or hosted_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(code): {"url": str(entry["url"]), "token": str(entry["token"])}
+        for code, entry in data.items()
+        if isinstance(entry, dict) and "url" in entry and "token" in entry
+    }
+
+
+def remember_hosted(code: str, url: str, token: str, path: Path | None = None) -> None:
+    """Keep a facilitator token, so ``clusterboard host --resume CODE`` reopens the session."""
+    path = path or hosted_path()
+    hosted = load_hosted(path)
+    if hosted.get(code) == {"url": url, "token": token}:
+        return
+    hosted[code] = {"url": url, "token": token}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
+        path.write_text(json.dumps(hosted, indent=2, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass

@@ -176,6 +176,12 @@ class PublicState(Reply):
     leaderboard: list[LeaderboardRow]
     newspaper: Newspaper | None = Field(None, description="The latest round's newspaper.")
     history: list[Newspaper] | None = Field(None, description="Every newspaper; in full views.")
+    facilitator_present: bool = Field(
+        True, description="False while no facilitator console is connected (the game waits)."
+    )
+    announcement: str | None = Field(
+        None, description="The facilitator's latest broadcast, for every screen; null: none."
+    )
 
 
 class TeamStatus(BaseModel):

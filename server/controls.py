@@ -177,6 +177,43 @@ def on_remove_player(session: Session, command: Command, principal: Principal) -
     session.push_views(command.now, [session.teams[player.team]])
 
 
+def on_reinstate_team(session: Session, command: Command, principal: Principal) -> None:
+    team = _team(session, command.message.team)
+    if team.computer is None:
+        raise Conflict(f"team {team.name} is already played by its players")
+    if not any(not session.players[pid].removed for pid in team.players):
+        raise NotAllowed(f"team {team.name} has no players to give it back to")
+    team.computer = None
+    team.submission = None
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
+def on_move_player(session: Session, command: Command, principal: Principal) -> None:
+    player = session.players[_player(session, command.message.player)]
+    target = _team(session, command.message.team)
+    if target.key == player.team:
+        raise Conflict(f"{player.name} is already in team {target.name}")
+    if target.computer is not None:
+        raise NotAllowed(f"team {target.name} is run by a computer")
+    members = sum(1 for pid in target.players if not session.players[pid].removed)
+    if members >= session.limits.players_per_team:
+        raise LimitExceeded(f"a team has at most {session.limits.players_per_team} players")
+    source = session.teams[player.team]
+    source.players.remove(player.id)
+    target.players.append(player.id)
+    player.team = target.key
+    session.accept(command, principal)
+    session.reseat(player.id, command)
+    session.push_views(command.now, [source, target])
+
+
+def on_broadcast(session: Session, command: Command, principal: Principal) -> None:
+    session.announcement = command.message.text
+    session.accept(command, principal)
+    session.push_views(command.now, [])
+
+
 def on_set_weights(session: Session, command: Command, principal: Principal) -> None:
     try:
         weights = normalise_weights(dict(command.message.weights))

@@ -192,6 +192,7 @@ class Session:
         self.newspapers: list[bytes] = []  # packed, one per resolution
         self.hashes: list[RoundHash] = []
         self.last_record: RoundRecord | None = None
+        self.announcement = ""  # the facilitator's latest broadcast
         self.seq = 1
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._step = Step()
@@ -446,8 +447,11 @@ class Session:
 
     def _resume(self, command: Command) -> None:
         if command.token_hash == self.facilitator_hash:
+            back = self.count_connections("facilitator") == 0
             self.welcome(command, FACILITATOR, command.token)  # a token only when just created
             self.push_facilitator(command.now)
+            if back:  # every screen learns the facilitator is here again
+                self.send(To("everyone"), views.public_state(self, command.now))
             return
         for player in self.players.values():
             if player.token_hash == command.token_hash and not player.removed:
@@ -457,10 +461,37 @@ class Session:
                 return
         raise WrongToken("unknown or revoked token")
 
+    def reseat(self, player_id: str, command: Command) -> None:
+        """A player moved team: their connections now speak for it, and say so to them."""
+        player = self.players[player_id]
+        moved = Principal(Role.PLAYER, player.id, player.team)
+        team = self.teams[player.team]
+        for connection, seen in list(self.connections.items()):
+            if seen.actor != player.id:
+                continue
+            self.connections[connection] = moved
+            welcome = Welcome(
+                protocol=PROTOCOL_VERSION,
+                role=Role.PLAYER,
+                session=self.id,
+                code=self.code,
+                team=team.name,
+                player=player.id,
+            )
+            self.send(To("connection", connection), welcome)
+            self.send(
+                To("connection", connection), views.team_state(self, team, command.now, full=True)
+            )
+
     def _disconnect(self, command: Command) -> None:
         principal = self.connections.pop(command.connection, None)  # type: ignore[arg-type]
         if principal is not None and principal.team is not None:
             self.push_connected(command.now, principal.team)
+        if principal is not None and principal.role is Role.FACILITATOR:
+            if self.count_connections("facilitator") == 0:  # players see the console is away
+                self.send(To("everyone"), views.public_state(self, command.now))
+            else:
+                self.push_facilitator(command.now)
 
     def push_connected(self, now: float, team_key_: str) -> None:
         """Tell the team and the facilitator who is connected now."""
@@ -606,6 +637,9 @@ HANDLERS: dict[str, Handler] = {
     "remove_team": controls.on_remove_team,
     "rename_player": controls.on_rename_player,
     "remove_player": controls.on_remove_player,
+    "reinstate_team": controls.on_reinstate_team,
+    "move_player": controls.on_move_player,
+    "broadcast": controls.on_broadcast,
     "set_weights": controls.on_set_weights,
     "reset_practice": controls.on_reset_practice,
     "end_game": controls.on_end_game,

@@ -53,6 +53,7 @@ def take(session: Session) -> dict[str, Any]:
         "newspapers": [zlib.decompress(paper).decode() for paper in session.newspapers],
         "hashes": [[h.resolution, h.round, h.practice, h.hash] for h in session.hashes],
         "answered": [[actor, mid, seq] for (actor, mid), seq in session.answered.items()],
+        "announcement": session.announcement,
     }
 
 
@@ -122,6 +123,7 @@ def restore(session: Session, data: dict[str, Any]) -> None:
         session.teams[team.key] = team
     session.newspapers = [zlib.compress(text.encode(), 1) for text in data["newspapers"]]
     session.hashes = [RoundHash(r, n, bool(p), h) for r, n, p, h in data["hashes"]]
+    session.announcement = str(data.get("announcement", ""))
     session.answered.clear()
     for actor, mid, seq in data["answered"]:
         session.answered[(actor, mid)] = seq
