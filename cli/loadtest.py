@@ -515,6 +515,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             *("-m", "cli", "serve", "--port", "0", "--log-level", "info"),
             *("--db", str(work / "load.db")),
             *("--max-sessions", str(sessions + 10)),
+            *("--per-address", "0"),  # every simulated participant comes from this machine
             *("--players-per-team", str(players_per_team)),
         ]
         process, port = await start_process(serve, log, server_cpu)

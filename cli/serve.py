@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
+import secrets
 import signal
 import sys
 from urllib.parse import urlsplit
@@ -24,9 +26,27 @@ def public_url(text: str | None) -> str | None:
     return text.strip().rstrip("/")
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def host_key(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """The host key: --host-key, else CLUSTERBOARD_HOST_KEY, else (beyond loopback) a new one.
+
+    Return it and whether it was generated (then serve prints it)."""
+    given = getattr(args, "host_key", None) or os.environ.get("CLUSTERBOARD_HOST_KEY") or None
+    if given is not None:
+        if len(given) < 8:
+            raise ValueError("the host key must have at least 8 characters")
+        return given, False
+    if args.host in LOOPBACK:
+        return None, False
+    return secrets.token_urlsafe(12), True
+
+
 def config_from(args: argparse.Namespace) -> ServerConfig:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ValueError("--tls-cert and --tls-key go together")
+    key, _ = host_key(args)
     return ServerConfig(
         host=args.host,
         port=args.port,
@@ -44,6 +64,10 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         ping_timeout=args.ping_timeout,
         durable=args.sync == "full",
         resolve_delay=args.resolve_delay,
+        host_key=key,
+        per_address=max(getattr(args, "per_address", 256), 0),
+        joins_per_minute=60 if getattr(args, "per_address", 256) > 0 else 0,
+        idle_limit=3600.0 * getattr(args, "idle_hours", 48.0),
     )
 
 
@@ -78,8 +102,15 @@ async def _serve(config: ServerConfig) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    config = config_from(args)
+    try:
+        config = config_from(args)
+    except ValueError as error:
+        print(f"clusterboard: error: {error}", file=sys.stderr)
+        return 2
     logs.configure(args.log_level)
+    given = getattr(args, "host_key", None) or os.environ.get("CLUSTERBOARD_HOST_KEY")
+    if config.host_key is not None and not given:
+        print(f"{'host key:':<13} {config.host_key}  (facilitators need it to create a session)")
     try:
         reason = asyncio.run(_serve(config))
     except KeyboardInterrupt:  # a Ctrl-C before the handlers were in place

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import random
 import secrets
 import ssl
@@ -80,6 +81,10 @@ class Client:
     # ------------------------------------------------------------ the first message
 
     async def create_session(self, **config: Any) -> dict[str, Any]:
+        """Create a session; the host key comes from ``host_key`` or CLUSTERBOARD_HOST_KEY."""
+        key = config.pop("host_key", None) or os.environ.get("CLUSTERBOARD_HOST_KEY")
+        if key:
+            config["host_key"] = key
         return await self._hello({"type": "create_session", **config})
 
     async def join(self, code: str, team: str, name: str) -> dict[str, Any]:

@@ -70,6 +70,11 @@ class CreateSession(Hello):
     missing: MissingPolicy = MissingPolicy.KEEP
     missing_strategy: Identifier = "member_first"
     weights: Weights | None = None
+    host_key: Annotated[str, StringConstraints(max_length=128)] | None = Field(
+        None,
+        description="The server's host key, when it asks for one (a server reachable beyond "
+        "its own machine does); never logged.",
+    )
 
 
 class Join(Hello):

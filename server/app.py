@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import ctypes
 import gc
+import hmac
 import json
 import logging
 import secrets
@@ -49,6 +50,7 @@ from protocol.messages import (
 from protocol.phases import Phase
 from protocol.replies import Error, ErrorDetail
 from server import logs
+from server.admission import Admission
 from server.replay import ReplayMismatch, recover, upgrade
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
@@ -81,6 +83,14 @@ class ServerConfig:
     resolve_delay: float = 0.0  # for recovery tests: a window to kill the server in
     restart_delay: float = 1.0  # a dead session task is rebuilt from its log after this
     store_retry: float = 1.0  # seconds between write probes while the log cannot be written
+    host_key: str | None = None  # create_session must carry it (set when not on loopback)
+    hello_timeout: float = 10.0  # a connection must be in a session within this many seconds
+    per_address: int = 256  # open connections per client address (0: no limit)
+    joins_per_minute: int = 60  # joins and creations per client address (0: no limit)
+    failed_codes: int = 10  # wrong codes, tokens or host keys before a lockout (0: never)
+    lockout: float = 10.0  # seconds of the first lockout; each further one doubles it
+    idle_limit: float = 48 * 3600.0  # a session with no command for this long is archived
+    housekeeping: float = 5.0  # seconds between rounds of housekeeping
 
 
 @dataclass
@@ -88,6 +98,8 @@ class Connection:
     id: int
     ws: ServerConnection
     runner: SessionRunner | None = None
+    address: str = ""
+    hello: asyncio.TimerHandle | None = None
     allowance: float = 0.0
     checked: float = 0.0
 
@@ -121,6 +133,12 @@ class Server:
         self.quarantined_codes: set[str] = set()  # never given to a new session
         self.finished_tokens: dict[str, str] = {}  # finished sessions on disk, by token hash
         self.finished_codes: dict[str, str] = {}  # and by code
+        self.admission = Admission(
+            connections=config.per_address,
+            joins=config.joins_per_minute,
+            failures=config.failed_codes,
+            lockout=config.lockout,
+        )
 
     # ------------------------------------------------------------ lifecycle
 
@@ -129,7 +147,9 @@ class Server:
         self.recover()
         self.finished_tokens, self.finished_codes = self.store.finished_index()
         gc.freeze()  # modules, scenarios and recovered sessions: no need to scan them again
-        self.housekeeping = asyncio.get_running_loop().create_task(self.keep_house())
+        self.housekeeping = asyncio.get_running_loop().create_task(
+            self.keep_house(self.config.housekeeping)
+        )
         self.websocket_server = await serve(
             self.handler,
             self.config.host,
@@ -209,6 +229,7 @@ class Server:
                 continue
             session = recovered.session
             self.runners[session.id] = SessionRunner(self, session)
+            self.runners[session.id].last_active = self.store.last_activity(session.id)
             if recovered.switched_from is not None:
                 self.runners[session.id].note_rules_switch(recovered.switched_from)
             logs.event(
@@ -236,7 +257,40 @@ class Server:
         while True:
             await asyncio.sleep(every)
             idle = self.put_away_finished(idle)
+            self.archive_idle(time.time())
+            self.admission.prune(time.monotonic())
             trim_memory()
+
+    def archive_idle(self, now: float) -> None:
+        """Archive unfinished sessions with no command for ``idle_limit`` and nobody connected.
+
+        An archived session stays in the database, frees its slot, is not started
+        again at the next start, and comes back when its facilitator or a player
+        resumes it (if a slot is free then).
+        """
+        for session_id, runner in list(self.runners.items()):
+            if not runner.live or runner.dead or now - runner.last_active < self.config.idle_limit:
+                continue
+            if runner.session.connections or any(
+                c.runner is runner for c in self.connections.values()
+            ):
+                continue
+            try:
+                self.store.archive(session_id)
+            except Exception as error:  # the log cannot be written: try again next time
+                logs.event("archive_failed", logging.ERROR, session=session_id, reason=str(error))
+                continue
+            session = runner.session
+            for player in session.players.values():
+                self.finished_tokens[player.token_hash] = session_id
+            self.finished_tokens[session.facilitator_hash] = session_id
+            self.finished_codes[session.code] = session_id
+            del self.runners[session_id]
+            runner.stopping = True
+            runner.task.cancel()
+            if runner.timer is not None:
+                runner.timer.cancel()
+            logs.event("archived", session=session_id, idle_s=round(now - runner.last_active))
 
     def put_away_finished(self, idle_before: set[str]) -> set[str]:
         """Drop finished sessions nobody has watched for a while; they stay on disk.
@@ -276,6 +330,10 @@ class Server:
         except (StoreError, ReplayMismatch, ProtocolError, KeyError, ValueError) as error:
             self.quarantine(session_id, code, str(error))
             raise NotFound("this session cannot be read") from None
+        if recovered.session.phase is not Phase.FINISHED:  # an archived session comes back
+            if sum(1 for r in self.runners.values() if r.live) >= self.config.max_sessions:
+                raise LimitExceeded(f"this server runs at most {self.config.max_sessions} sessions")
+            self.store.archive(session_id, archived=False)
         runner = SessionRunner(self, recovered.session)
         self.runners[session_id] = runner
         logs.event(
@@ -291,6 +349,15 @@ class Server:
     def http(self, connection: ServerConnection, request: Request) -> Response | None:
         """Answer /health and the web edition's pages; None lets a websocket through."""
         if request.path.split("?")[0] != "/health":
+            address = _address(connection)
+            if not self.admission.may_connect(address, time.monotonic()):
+                logs.event("refused_address", logging.WARNING, address=address)
+                return Response(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    "Too Many Requests",
+                    Headers({"Content-Type": "text/plain", "Retry-After": "10"}),
+                    b"too many connections from your address\n",
+                )
             return self.web.respond(request)
         problems = [f"session {s} restarting" for s in sorted(self.restarting)]
         problems += [f"session {s} quarantined" for s in sorted(self.quarantined)]
@@ -312,6 +379,12 @@ class Server:
     async def handler(self, ws: ServerConnection) -> None:
         connection = Connection(self.next_connection, ws, allowance=self.config.burst)
         connection.checked = time.monotonic()
+        connection.address = _address(ws)
+        self.admission.connected(connection.address, connection.checked)
+        if self.config.hello_timeout:
+            connection.hello = asyncio.get_running_loop().call_later(
+                self.config.hello_timeout, self._no_hello, connection
+            )
         self.next_connection += 1
         self.connections[connection.id] = connection
         try:
@@ -324,6 +397,9 @@ class Server:
             pass
         finally:
             self.connections.pop(connection.id, None)
+            self.admission.disconnected(connection.address)
+            if connection.hello is not None:
+                connection.hello.cancel()
             if connection.runner is not None:
                 connection.runner.enqueue(Command(time.time(), Disconnect(), connection.id))
 
@@ -373,19 +449,40 @@ class Server:
         logs.event("error", logging.INFO, code=error.code, session=session, why=error.message)
 
     async def first_message(self, connection: Connection, message: Any) -> None:
+        now, address = time.monotonic(), connection.address
         try:
             if connection.runner is not None:
                 raise NotAllowed("this connection is already in a session")
             if message.protocol not in SUPPORTED_PROTOCOLS:
                 supported = ", ".join(map(str, sorted(SUPPORTED_PROTOCOLS)))
                 raise UnsupportedProtocol(f"this server speaks protocol {supported}")
+            self.admission.check_locked(address, now)
+            if message.type in ("join", "create_session"):
+                self.admission.join(address, now)
             runner, command = self._first_command(connection, message)
         except ProtocolError as error:
+            guessed = (
+                error.code in ("not_found", "wrong_token") and message.type != "create_session"
+            )
+            if guessed or isinstance(error, WrongHostKey):  # a wrong code, token or host key
+                self.admission.failed(address, now)
             self.refuse(connection, error, message.id)
             return
         step = await runner.call(command)
         if step.error is None:
             connection.runner = runner
+            if connection.hello is not None:
+                connection.hello.cancel()
+                connection.hello = None
+
+    def _no_hello(self, connection: Connection) -> None:
+        """Close a connection that is still in no session when its hello deadline passes."""
+        connection.hello = None
+        if connection.runner is None and connection.id in self.connections:
+            logs.event("no_hello", address=connection.address)
+            task = asyncio.ensure_future(connection.ws.close(1008, "no hello in time"))
+            self.closing.add(task)
+            task.add_done_callback(self.closing.discard)
 
     def _first_command(self, connection: Connection, message: Any) -> tuple[SessionRunner, Command]:
         now = time.time()
@@ -423,6 +520,7 @@ class Server:
         self, message: Any, connection: Connection, now: float
     ) -> tuple[SessionRunner, Command]:
         """Create a session and return the command that seats its facilitator."""
+        self._check_host_key(message)
         request = message.model_dump_json(exclude={"id"})
         token = self._token("create_session", request, message.id)
         token_hash = hash_token(token)
@@ -441,7 +539,7 @@ class Server:
             "code": self._new_code(),
             "seed": message.seed if message.seed is not None else secrets.randbits(63),
             "token_hash": token_hash,
-            "message": message.model_dump(mode="json"),
+            "message": message.model_dump(mode="json", exclude={"host_key"}),  # never logged
             "limits": {"players_per_team": self.limits.players_per_team},
         }
         session = Session(record, self.limits)
@@ -453,6 +551,20 @@ class Server:
         return runner, Command(
             now, resume, connection.id, token_hash=record["token_hash"], token=token
         )
+
+    def _check_host_key(self, message: Any) -> None:
+        expected = self.config.host_key
+        if expected is None:
+            return
+        given = message.host_key or ""
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            missing = not given
+            raise WrongHostKey(
+                "this server needs its host key to create a session"
+                if missing
+                else "wrong host key",
+                [("host_key", "missing" if missing else "wrong")],
+            )
 
     def _token(self, *parts: str | None) -> str:
         """A fresh token, or for a first message with a long enough id, the one it derives."""
@@ -534,6 +646,15 @@ def _load_libc() -> ctypes.CDLL | None:
 
 
 _libc = _load_libc()
+
+
+class WrongHostKey(WrongToken):
+    """A create_session without the server's host key, or with a wrong one."""
+
+
+def _address(ws: ServerConnection) -> str:
+    peer = ws.remote_address
+    return str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
 
 
 def _peek_type(text: str | bytes) -> str | None:

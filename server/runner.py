@@ -48,6 +48,7 @@ class SessionRunner:
         self.dead = False  # the task ended without ``stop``: the supervisor rebuilds it
         self.paused = False  # the log cannot be written: changes wait until it can
         self.probing: asyncio.Task[None] | None = None
+        self.last_active = time.time()  # when the last command was logged
         self.task = asyncio.get_running_loop().create_task(self.run())
         self.task.add_done_callback(self._ended)
         self.schedule()
@@ -168,6 +169,7 @@ class SessionRunner:
                 row,
                 rounds,
             )
+            self.last_active = time.time()
         except Exception as error:  # the log is the truth: pause until it can be written
             self.pause(str(error))
             return False

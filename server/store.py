@@ -111,6 +111,11 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA cache_size=-1024")  # KiB: the log is appended, rarely read
             self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(sessions)")}
+            if "archived" not in columns:  # a log written before idle sessions were archived
+                self.db.execute(
+                    "ALTER TABLE sessions ADD COLUMN archived INTEGER NOT NULL DEFAULT 0"
+                )
             self.probe()
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: {describe(error)}") from None
@@ -217,24 +222,43 @@ class Store:
 
     def unfinished(self) -> list[tuple[str, str]]:
         """Return the id and code of every session still to be played, in creation order."""
-        return self._ids("SELECT id, code FROM sessions WHERE finished = 0 ORDER BY created, id")
+        return self._ids(
+            "SELECT id, code FROM sessions WHERE finished = 0 AND archived = 0 ORDER BY created, id"
+        )
 
     def finished(self) -> list[tuple[str, str]]:
-        """Return the id and code of every finished session, in creation order."""
-        return self._ids("SELECT id, code FROM sessions WHERE finished = 1 ORDER BY created, id")
+        """Return the id and code of every finished or archived session, in creation order."""
+        return self._ids(
+            "SELECT id, code FROM sessions WHERE finished = 1 OR archived = 1 ORDER BY created, id"
+        )
+
+    def last_activity(self, session_id: str) -> float:
+        """Return when the session's last command was logged."""
+        row = self.db.execute("SELECT MAX(at) FROM events WHERE session_id = ?", (session_id,))
+        return float(row.fetchone()[0] or 0.0)
+
+    def archive(self, session_id: str, archived: bool = True) -> None:
+        """Mark an idle session archived (kept, not started again until someone resumes it)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "UPDATE sessions SET archived = ? WHERE id = ?", (int(archived), session_id)
+            )
 
     def finished_index(self) -> tuple[dict[str, str], dict[str, str]]:
-        """Return the finished sessions by token hash (facilitator's and players') and by code.
+        """Return the finished and archived sessions by token hash (facilitator's and
+        players') and by code.
 
-        A finished session is not kept in memory: it is read from its last snapshot
-        when someone comes back to it, and these two maps say which one that is.
+        Such a session is not kept in memory: it is read from its last snapshot when
+        someone comes back to it, and these two maps say which one that is.
         """
         try:
             tokens = self.db.execute(
                 "SELECT session_id, json_extract(command, '$.token_hash') FROM ("
                 "SELECT e.session_id, e.seq, "
                 "CASE WHEN json_valid(e.command) THEN e.command ELSE '{}' END AS command "
-                "FROM events e JOIN sessions s ON s.id = e.session_id WHERE s.finished = 1"
+                "FROM events e JOIN sessions s ON s.id = e.session_id "
+                "WHERE s.finished = 1 OR s.archived = 1"
                 ") WHERE seq = 1 OR json_extract(command, '$.message.type') = 'join'"
             ).fetchall()
         except sqlite3.Error as error:
