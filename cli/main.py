@@ -319,6 +319,25 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         help="full (default): every acknowledged command is on disk, power cuts included; "
         "normal: faster, but a power cut may lose the last second",
     )
+    serve.add_argument(
+        "--host-key",
+        default=None,
+        help="the key a facilitator needs to create a session (default: CLUSTERBOARD_HOST_KEY; "
+        "generated and printed when the server listens beyond this machine)",
+    )
+    serve.add_argument(
+        "--per-address",
+        type=int,
+        default=256,
+        help="open connections per client address; 0 switches off the per-address limits "
+        "(connections and joins, for load tests from one machine)",
+    )
+    serve.add_argument(
+        "--idle-hours",
+        type=_positive,
+        default=48.0,
+        help="archive a session after this many hours with no command and nobody connected",
+    )
     serve.add_argument("--resolve-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     serve.set_defaults(run=_serve)
 
