@@ -111,6 +111,8 @@ def ladder(args: argparse.Namespace) -> list[dict[str, Any]]:
                 )
                 report = better | {"repeated": True}
             runs.append(report)
+            if args.save:  # after every run: a long ladder stopped half-way keeps its points
+                Path(args.save).write_text(json.dumps(runs, indent=2), encoding="utf-8")
     return runs
 
 
