@@ -244,6 +244,7 @@ class ClientModel:
                 "draft": message.draft,
                 "draft_version": message.version,
                 "problems": message.problems,
+                "forecast": message.forecast,
             }
         )
         self._settle(True)

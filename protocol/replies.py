@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from game.decisions import Decisions, decision_fields
+from game.forecast import Forecast
 from game.metadata import FieldSpec
 from game.report import RoundReport
 from game.view import TeamView
@@ -142,6 +143,9 @@ class TeamState(Reply):
     problems: list[ErrorDetail]
     submission: Submission | None
     reports: list[RoundReport] | None = Field(None, description="Every report; in full views.")
+    forecast: Forecast | None = Field(
+        None, description="Next year under the shared draft (no random events); while deciding."
+    )
 
 
 class DraftChanged(BaseModel):
@@ -153,6 +157,7 @@ class DraftChanged(BaseModel):
     version: int
     edited_by: str
     problems: list[ErrorDetail]
+    forecast: Forecast | None = Field(None, description="Next year under this draft.")
 
 
 class Submitted(BaseModel):

@@ -193,6 +193,7 @@ class Session:
         self.hashes: list[RoundHash] = []
         self.last_record: RoundRecord | None = None
         self.announcement = ""  # the facilitator's latest broadcast
+        self.forecasts: dict[tuple, Any] = {}  # views.team_forecast's, per draft version
         self.seq = 1
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._step = Step()
@@ -531,6 +532,7 @@ class Session:
             version=team.draft_version,
             edited_by=principal.actor or "",
             problems=problems,
+            forecast=views.team_forecast(self, team) if not problems else None,
         )
         self.send(To("team", team.key), changed)
         self.push_facilitator(command.now)

@@ -714,7 +714,10 @@ def _submit_panel(
             14,
         )
         y += theme.px(22)
-    y += theme.px(10)
+    y += theme.px(6)
+    if team.forecast is not None and model.deciding():
+        y = _forecast(scene, surface, Rect(inner.x, y, inner.width, 0), team.forecast)
+    y += theme.px(4)
     problems = model.problems()
     if problems:
         text(surface, theme, "TO FIX BEFORE SUBMITTING", (inner.x, y), 11, t.VERMILLION, True)
@@ -733,6 +736,39 @@ def _submit_panel(
         text(surface, theme, "The draft follows the rules.", (inner.x, y), 13, t.GREEN)
     label = "Submit changes" if model.submitted() else "Submit decisions"
     button(surface, theme, submit, label, scene.focus == "submit", primary=True, size=16)
+
+
+def forecast_lines(forecast: Any) -> list[str]:
+    """The forecast's words: next year's cash, runway and staff, for the shared draft."""
+    year = forecast.next_year
+    spread = f"{charts.money(year.cash_low)} to {charts.money(year.cash_high)}"
+    return [
+        f"Cash at the end of year {year.round}: {charts.money(year.cash)} ({spread})",
+        f"Runway: {year.runway_months:.1f} months of costs",
+        f"Staff utilisation: {year.utilisation:.0%}",
+    ]
+
+
+def _forecast(scene: DecisionsScene, surface: pygame.Surface, at: Rect, forecast: Any) -> int:
+    theme = scene.theme
+    y = at.y
+    text(surface, theme, "FORECAST FOR THE SHARED DRAFT", (at.x, y), 11, t.MUTED, True)
+    y += theme.px(18)
+    for line in forecast_lines(forecast):
+        text(surface, theme, theme.fit(line, at.width, 12), (at.x, y), 12, t.TEXT)
+        y += theme.px(18)
+    text(surface, theme, "without the year's random events", (at.x, y), 11, t.FAINT)
+    y += theme.px(16)
+    if forecast.warning:
+        y = paragraph(
+            surface,
+            theme,
+            forecast.warning,
+            Rect(at.x, y, at.width, theme.px(40)),
+            12,
+            t.VERMILLION,
+        )
+    return y
 
 
 def _player_name(model: Any, player_id: str) -> str:

@@ -1,0 +1,130 @@
+"""The board's forecast: next year's cash, runway and staff for a draft, without its draws.
+
+Tolerance, on the no-event path (no card falls, no funding application, so only
+the members' comings and goings and the region's growth are random): the
+forecast's expected cash is within 3% of the year's total costs of the cash the
+resolved year ends with, its runway within half a month, its staff utilisation
+within 0.05.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from game.decisions import Decisions
+from game.forecast import forecast
+from game.resolve import resolve_round
+from game.round import open_all
+from game.scenario import load_scenario
+from game.setup import initial_state
+
+SCENARIO = load_scenario("grow")
+CASH_TOLERANCE = 0.03  # of the year's total costs
+RUNWAY_TOLERANCE = 0.5  # months
+UTILISATION_TOLERANCE = 0.05
+
+
+def _opened(seed: int):
+    """Round 1 of a team's world with no card in force (the no-event path)."""
+    return open_all([initial_state(SCENARIO, seed)], SCENARIO, [])[0]
+
+
+def _drafts(state) -> dict[str, Decisions]:
+    budget = state.policy.budget
+    return {
+        "kept": Decisions(),
+        "hiring": Decisions.model_validate({"staffing": {"hire_fte": 1.0}}),
+        "leaner": Decisions.model_validate(
+            {"budget": {str(k): round(v * 0.5, 2) for k, v in budget.items()}}
+        ),
+    }
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_the_forecast_meets_the_resolved_year_on_the_no_event_path(seed: int) -> None:
+    state = _opened(seed)
+    for name, draft in _drafts(state).items():
+        expected = forecast(state, draft, SCENARIO)
+        assert expected is not None, name
+        year = expected.next_year
+        _, report = resolve_round(state, draft, SCENARIO)
+        assert year.round == report.round == 1
+        assert abs(year.cash - report.cash) <= CASH_TOLERANCE * report.costs_total, name
+        assert year.cash_low - 1 <= year.cash <= year.cash_high + 1
+        assert abs(year.runway_months - report.runway_months) <= RUNWAY_TOLERANCE, name
+        assert abs(year.utilisation - report.staff.utilisation) <= UTILISATION_TOLERANCE, name
+
+
+def test_the_forecast_follows_the_draft() -> None:
+    state = _opened(2)
+    drafts = _drafts(state)
+    kept = forecast(state, drafts["kept"], SCENARIO).next_year
+    hiring = forecast(state, drafts["hiring"], SCENARIO).next_year
+    leaner = forecast(state, drafts["leaner"], SCENARIO).next_year
+    assert hiring.cash < kept.cash  # a salary more
+    assert leaner.cash > kept.cash  # half the services budget spent
+
+
+def test_the_forecast_leaks_nothing_of_the_teams_draws() -> None:
+    state = _opened(4)
+    other = state.evolve(rng_state=_opened(5).rng_state)  # the same world, other draws
+    assert other.rng_state != state.rng_state
+    draft = Decisions()
+    assert forecast(state, draft, SCENARIO) == forecast(other, draft, SCENARIO)
+    before = state.rng_state
+    forecast(state, draft, SCENARIO)
+    assert state.rng_state == before  # the team's generator is never touched
+
+
+def test_a_likely_insolvency_is_flagged_ahead_and_comes() -> None:
+    state = _opened(3)
+    spend = {str(k): v * 2 for k, v in state.policy.budget.items()}
+    draft = Decisions.model_validate(
+        {"staffing": {"hire_fte": 3.0}, "budget": spend, "reserve_months": 0}
+    )
+    expected = forecast(state, draft, SCENARIO)
+    assert expected.warning is not None
+    flagged = next(y for y in expected.years if y.emergency_loan >= 0.5)
+    assert f"year {flagged.round}" in expected.warning
+    current, plan = state, draft
+    for _ in range(flagged.round):
+        current, report = resolve_round(current, plan, SCENARIO)
+        plan = Decisions()
+    assert report.emergency_loan > 0  # the year it named needed the loan
+
+
+def test_a_prudent_draft_has_no_warning_and_two_years() -> None:
+    state = _opened(1)
+    expected = forecast(state, Decisions(), SCENARIO)
+    assert expected.warning is None
+    assert [y.round for y in expected.years] == [1, 2]
+
+
+def test_nothing_to_forecast_for_a_refused_draft_or_a_wound_up_cluster() -> None:
+    state = _opened(1)
+    refused = Decisions.model_validate({"staffing": {"let_go_fte": 20.0}})
+    assert forecast(state, refused, SCENARIO) is None
+    assert forecast(state.evolve(wound_up=True), Decisions(), SCENARIO) is None
+
+
+def test_the_server_sends_the_forecast_with_the_draft_identical_for_teammates() -> None:
+    from tests.server.harness import Table, messages_to
+
+    table = Table(scenario="grow", rounds=3)
+    ana = table.join("North", "Ana")
+    ben = table.join("North", "Ben")
+    table.facilitate(type="start")
+    step = table.facilitate(type="open_round")
+    opened = [m for m in messages_to(step, table.session, ana) if m.type == "team_state"]
+    assert opened[-1].forecast is not None and opened[-1].forecast.next_year.round == 1
+    step = table.send(ana, type="edit_draft", round=1, changes={"staffing": {"hire_fte": 2.0}})
+    assert step.error is None
+    seen = [
+        [m for m in messages_to(step, table.session, c) if m.type == "draft"][-1].forecast
+        for c in (ana, ben)
+    ]
+    assert seen[0] == seen[1] and seen[0] is not None
+    assert seen[0].next_year.cash < opened[-1].forecast.next_year.cash
+    team = table.session.teams["north"]
+    expected = forecast(team.open_state, team.draft, table.session.scenario, table.session.weights)
+    assert seen[0] == expected
