@@ -134,6 +134,7 @@ function showJoin(code, problem) {
       id: "join-name", name: "name", type: "text", required: true, maxlength: 40, autocomplete: "nickname",
     })),
     h("button", { type: "submit", text: "Join" }),
+    h("p", { class: "muted" }, "Running the session? ", h("a", { href: "/host", text: "Open the facilitator console" }), "."),
   );
   const codeInput = form.querySelector("#join-code");
   codeInput.addEventListener("input", () => rosterFor(codeInput.value, teams));
@@ -547,7 +548,7 @@ function dashboard() {
   const impact = table(
     "Value impact against targets",
     ["Outcome", "So far", "Target", "Strong cluster"],
-    kpis.map((k) => [state.schema.enumLabel(kpiNode, k), number(last?.kpis?.[k] ?? 0, 1), number(view.targets[k] ?? 0, 1), number(view.yardstick[k] ?? 0, 1)]),
+    kpis.map((k) => [kpiName(k), number(last?.kpis?.[k] ?? 0, 1), number(view.targets[k] ?? 0, 1), number(view.yardstick[k] ?? 0, 1)]),
     [1, 2, 3],
   );
   return h(
@@ -561,6 +562,17 @@ function dashboard() {
       h("section", { class: "card", "aria-labelledby": "d-board" }, h("h2", { id: "d-board", text: "Leaderboard" }), leaderboard(state.public?.leaderboard, state.team.team)),
     ),
   );
+}
+
+function kpiName(kpi) {
+  const unit = state.schema.name("kpi_units", kpi);
+  const label = state.schema.name("kpis", kpi);
+  return unit && unit !== humanizeId(kpi) ? `${label} (${unit})` : label;
+}
+
+function humanizeId(key) {
+  const words = String(key).replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 // ------------------------------------------------------------ decisions
@@ -943,7 +955,7 @@ function historyScreen() {
       families.map((f) => ({ name: state.schema.name("families", f), color: FAMILY_COLORS[f], values: reports.map((r) => r.financing_mix[f] || 0) })),
       (v) => `${Math.round(v)}%`),
     lineChart("Value impact", labels, state.schema.keys(kpiNode).map((k) => ({
-      name: state.schema.enumLabel(kpiNode, k), values: reports.map((r) => r.kpis[k] ?? 0),
+      name: kpiName(k), values: reports.map((r) => r.kpis[k] ?? 0),
     })), (v) => number(v, 0)),
   );
 }
