@@ -3,6 +3,8 @@
 ``clusterboard demo`` opens the player window on one seat and the facilitator
 console beside it. ``clusterboard demo --headless`` plays the whole session
 through the real server with computer-run teams and prints the results.
+``clusterboard demo --browser`` serves the session to the web pages instead of
+opening windows, and prints their addresses.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,6 +167,56 @@ def browser_lines(url: str, code: str, token: str | None) -> list[str]:
         lines.append(f"  facilitator  {base}/host#token={token}")
     lines.append(f"  projector    {base}/projector?code={code}")
     return lines
+
+
+def wait_for_interrupt() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+
+
+def run_browser(
+    scenario: str,
+    rounds: int | None,
+    seed: int,
+    seconds: float,
+    port: int = 0,
+    out: Callable[[str], None] = print,
+    until: Callable[[str], None] | None = None,
+) -> int:
+    """Serve a demo session (computer-run teams and one free seat) to the web pages.
+
+    Prints the console's, the players' and the projector's addresses, opens the
+    console in the system's browser when there is one, and serves until Ctrl-C
+    (or until ``until(base_url)`` returns, for tests).
+    """
+    with tempfile.TemporaryDirectory(prefix="clusterboard-demo-") as folder:
+        server = EmbeddedServer(str(Path(folder) / "demo.db"), port=port).start()
+        try:
+            facilitator, code = server_call(
+                server, create_demo_session(server.url, scenario, rounds, seed, seconds)
+            )
+            token = facilitator.token
+            server_call(server, facilitator.close())
+            lines = browser_lines(server.url, code, token)
+            for line in lines:
+                out(line)
+            out(f"Join as team {SEAT[0]} (or any name) on the players' page. Ctrl-C stops.")
+            base = server.url.replace("ws://", "http://", 1)
+            if until is not None:
+                until(base)
+            else:
+                if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+                    webbrowser.open(f"{base}/host#token={token}")
+                wait_for_interrupt()
+        finally:
+            server.stop()
+    return 0
 
 
 def server_call(server: EmbeddedServer, coroutine: Any) -> Any:

@@ -202,5 +202,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     load_scenario(args.scenario)
     if args.headless:
         return demo.run_headless(args.scenario, args.rounds, args.seed)
+    if args.browser:
+        seconds = args.round_seconds
+        return demo.run_browser(args.scenario, args.rounds, args.seed, seconds, args.port)
     check_display("demo")  # before a server starts or a window opens
     return demo.run_windows(args.scenario, args.rounds, args.seed, args.round_seconds)

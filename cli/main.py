@@ -411,6 +411,14 @@ def _add_client_commands(commands: argparse._SubParsersAction) -> None:
 
     demo = commands.add_parser("demo", help="a whole session on this machine, in one command")
     demo.add_argument("--headless", action="store_true", help="no window: play it and print it")
+    demo.add_argument(
+        "--browser",
+        action="store_true",
+        help="no window: serve the session to the web pages and print (and open) their addresses",
+    )
+    demo.add_argument(
+        "--port", type=_port, default=0, help="with --browser: the port to serve on (0: any)"
+    )
     demo.add_argument("--scenario", default="grow", help="scenario name (default grow)")
     demo.add_argument("--rounds", type=_rounds, default=None, help="override the rounds")
     demo.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")

@@ -163,3 +163,32 @@ def test_the_pygame_console_shows_the_players_page() -> None:
     assert player_page("wss://class.example.org/", "K7MXQA") == (
         "https://class.example.org/?code=K7MXQA"
     )
+
+
+def test_the_browser_demo_serves_its_session_to_the_pages() -> None:
+    from cli.demo import run_browser
+
+    printed: list[str] = []
+    seen: dict[str, int] = {}
+
+    def visit(base: str) -> None:
+        port = int(base.rsplit(":", 1)[1])
+        for path in ("/", "/host", "/projector"):
+            seen[path] = get(port, path)[0]
+        code = printed[1].rsplit("=", 1)[1]
+
+        async def spectate() -> list[str]:
+            async with connect(base.replace("http", "ws", 1)) as ws:
+                await ws.send(json.dumps({"type": "spectate", "protocol": 1, "code": code}))
+                await ws.recv()  # welcome
+                while True:
+                    message = json.loads(await ws.recv())
+                    if message["type"] == "public_state":
+                        return message["teams"]
+
+        seen["teams"] = len(run(spectate()))
+
+    assert run_browser("tutorial", 2, 3, 600.0, out=printed.append, until=visit) == 0
+    assert printed[0] == "The same session in a browser:"
+    assert "/?code=" in printed[1] and "/host#token=" in printed[2]
+    assert seen == {"/": 200, "/host": 200, "/projector": 200, "teams": 3}
