@@ -560,6 +560,9 @@ function dashboard() {
       h("section", { class: "card", "aria-labelledby": "d-agreements" }, h("h2", { id: "d-agreements", text: "Funding agreements" }), agreements),
       h("section", { class: "card", "aria-labelledby": "d-impact" }, h("h2", { id: "d-impact", text: "Value impact" }), impact),
       h("section", { class: "card", "aria-labelledby": "d-board" }, h("h2", { id: "d-board", text: "Leaderboard" }), leaderboard(state.public?.leaderboard, state.team.team)),
+      h("section", { class: "card", "aria-labelledby": "d-team" }, h("h2", { id: "d-team", text: "Your board" }),
+        h("ul", { id: "board-members" }, state.team.players.map((p) =>
+          h("li", { text: `${p.name}${p.id === state.seat.player ? " (you)" : ""}${p.connected ? "" : " (away)"}` })))),
     ),
   );
 }

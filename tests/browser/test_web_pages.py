@@ -265,8 +265,20 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     wait(ana, lambda d: screen(d) == "Results", "the results")
     assert "pandemic" in text_of(ana, "main").lower()
 
+    weights = {"impact": "70", "sustainability": "10", "engagement": "10", "diversification": "10"}
+    for key, value in weights.items():
+        box = host.find_element(By.ID, f"w-{key}")
+        box.clear()
+        box.send_keys(value)
+    click(host, "#k-weights ~ button")
+    wait(host, lambda d: "Weights set" in text_of(d, ".banner.good"), "the weights set")
+    assert host.find_element(By.ID, "w-impact").get_attribute("value") == "70"
+
     cy = browser()
     join(cy, site, code, "North", "Cy")
+    ana.find_element(By.CSS_SELECTOR, 'nav.tabs button[data-screen="dashboard"]').click()
+    wait(ana, lambda d: "Cy" in text_of(d, "#board-members"), "Cy on Ana's board")
+    assert "Ana (you)" in text_of(ana, "#board-members")
     wait(host, lambda d: "Remove Cy" in text_of(d, "#teams"), "Cy on the console")
     click(host, '#teams button[data-player="Cy"]')
     host.switch_to.alert.accept()
