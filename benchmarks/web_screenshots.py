@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
 
 from tests.browser import pages  # noqa: E402
 from tests.browser.conftest import PHONE, ServerThread  # noqa: E402
@@ -69,11 +70,14 @@ def main() -> int:
             pages.add_bot(host, "Harbour", "project_chaser")
             pages.add_bot(host, "Summit", "fee_maximiser")
             pages.join(ana, site, code, "Northwind", "Ana")
+            ben.get(f"{site}/?code={code}")
+            pages.wait(ben, lambda d: d.find_elements(By.ID, "teams-known"), "the join form")
+            shoot(ben, "phone-join")
             pages.join(ben, site, code, "Northwind", "Ben")
             projector.get(f"{site}/projector?code={code}")
             pages.wait(projector, lambda d: pages.text_of(d, "#join-code"), "the projector")
             shoot(projector, "projector-join")
-            shoot(ben, "phone-join")
+            shoot(ben, "phone-briefing")
             pages.click(host, "#b-start")
             pages.wait(host, lambda d: pages.phase_is(d, "Briefing"), "the briefing")
             pages.click(host, "#b-open")
