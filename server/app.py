@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import secrets
+import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from protocol.messages import (
     CODE_ALPHABET,
     CODE_LENGTH,
     SUPPORTED_PROTOCOLS,
+    GetView,
     Resume,
     parse_client_message,
     raw_id,
@@ -91,6 +93,9 @@ class ServerConfig:
     lockout: float = 10.0  # seconds of the first lockout; each further one doubles it
     idle_limit: float = 48 * 3600.0  # a session with no command for this long is archived
     housekeeping: float = 5.0  # seconds between rounds of housekeeping
+    behind_buffer: int = 64 * 1024  # bytes waiting for a client: past this, views wait
+    drop_buffer: int = 1024 * 1024  # past this, the client is dropped (it can resume)
+    send_buffer: int = 256 * 1024  # the kernel's send buffer per connection (SO_SNDBUF)
 
 
 @dataclass
@@ -100,6 +105,7 @@ class Connection:
     runner: SessionRunner | None = None
     address: str = ""
     hello: asyncio.TimerHandle | None = None
+    behind: bool = False  # views were skipped: it gets the latest view once it catches up
     allowance: float = 0.0
     checked: float = 0.0
 
@@ -133,6 +139,8 @@ class Server:
         self.quarantined_codes: set[str] = set()  # never given to a new session
         self.finished_tokens: dict[str, str] = {}  # finished sessions on disk, by token hash
         self.finished_codes: dict[str, str] = {}  # and by code
+        self.by_socket: dict[ServerConnection, Connection] = {}
+        self.catching_up: asyncio.Task[None] | None = None
         self.admission = Admission(
             connections=config.per_address,
             joins=config.joins_per_minute,
@@ -150,6 +158,7 @@ class Server:
         self.housekeeping = asyncio.get_running_loop().create_task(
             self.keep_house(self.config.housekeeping)
         )
+        self.catching_up = asyncio.get_running_loop().create_task(self.catch_up())
         self.websocket_server = await serve(
             self.handler,
             self.config.host,
@@ -180,6 +189,8 @@ class Server:
         """
         if self.housekeeping is not None:
             self.housekeeping.cancel()
+        if self.catching_up is not None:
+            self.catching_up.cancel()
         if self.websocket_server is not None:
             self.websocket_server.close(close_connections=False)  # no new connections
         for runner in list(self.runners.values()):
@@ -387,6 +398,8 @@ class Server:
             )
         self.next_connection += 1
         self.connections[connection.id] = connection
+        self.by_socket[ws] = connection
+        _limit_send_buffer(ws, self.config.send_buffer)
         try:
             async for text in ws:
                 try:
@@ -397,6 +410,7 @@ class Server:
             pass
         finally:
             self.connections.pop(connection.id, None)
+            self.by_socket.pop(ws, None)
             self.admission.disconnected(connection.address)
             if connection.hello is not None:
                 connection.hello.cancel()
@@ -581,9 +595,46 @@ class Server:
             if code not in taken:
                 return code
 
-    def send(self, targets: list[ServerConnection], text: str) -> None:
-        """Send one text to some connections without waiting on any of them."""
-        broadcast(targets, text)
+    def send(self, targets: list[ServerConnection], text: str, kind: str | None = None) -> None:
+        """Send one text to some connections without waiting on any of them.
+
+        Backpressure: a connection with more than ``drop_buffer`` bytes waiting is
+        dropped (its client reconnects and resumes); one with more than
+        ``behind_buffer`` waiting skips views (``kind`` in VIEWS) and gets the latest
+        full view once it has caught up, instead of a queue of stale ones.
+        """
+        ready = []
+        for ws in targets:
+            waiting = _waiting(ws)
+            if waiting > self.config.drop_buffer:
+                self.drop_slow(ws, waiting)
+                continue
+            if kind in VIEWS and waiting > self.config.behind_buffer:
+                connection = self.by_socket.get(ws)
+                if connection is not None and connection.runner is not None:
+                    connection.behind = True
+                    continue
+            ready.append(ws)
+        broadcast(ready, text)
+
+    def drop_slow(self, ws: ServerConnection, waiting: int) -> None:
+        connection = self.by_socket.get(ws)
+        session = connection.runner.session.id if connection and connection.runner else None
+        logs.event("slow_reader_dropped", logging.WARNING, session=session, waiting=waiting)
+        if ws.transport is not None:
+            ws.transport.abort()  # frees the buffers now; the client resumes with its token
+
+    async def catch_up(self, every: float = 0.2) -> None:
+        """Send the latest full view to connections that skipped views and have caught up."""
+        while True:
+            await asyncio.sleep(every)
+            for connection in list(self.connections.values()):
+                if not connection.behind or connection.runner is None:
+                    continue
+                if _waiting(connection.ws) > self.config.behind_buffer // 2:
+                    continue
+                connection.behind = False
+                connection.runner.enqueue(Command(time.time(), GetView(), connection.id))
 
     def session_died(self, runner: SessionRunner) -> None:
         """The supervisor: rebuild a session whose task died, from its log, after a pause."""
@@ -650,6 +701,21 @@ _libc = _load_libc()
 
 class WrongHostKey(WrongToken):
     """A create_session without the server's host key, or with a wrong one."""
+
+
+VIEWS = frozenset({"team_state", "public_state", "facilitator_state", "timer"})
+
+
+def _waiting(ws: ServerConnection) -> int:
+    transport = ws.transport
+    return transport.get_write_buffer_size() if transport is not None else 0
+
+
+def _limit_send_buffer(ws: ServerConnection, size: int) -> None:
+    sock = ws.transport.get_extra_info("socket") if ws.transport is not None else None
+    if sock is not None and size:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
 
 def _address(ws: ServerConnection) -> str:

@@ -220,7 +220,9 @@ class SessionRunner:
             try:
                 targets = self.server.websockets_for(self.session.recipients(outgoing.to))
                 if targets:
-                    self.server.send(targets, outgoing.message.model_dump_json())
+                    message = outgoing.message
+                    kind = getattr(message, "type", None)
+                    self.server.send(targets, message.model_dump_json(), kind)
             except Exception:
                 failed = True
                 logs.log.exception(
