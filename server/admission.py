@@ -39,7 +39,7 @@ class Admission:
     failures: int = 10
     lockout: float = 10.0
     lockout_max: float = 3600.0
-    forgive: float = 3600.0
+    forgive: float = 86400.0  # a day: waiting does not buy a fresh round of fast guesses
 
     def __post_init__(self) -> None:
         self.addresses: dict[str, Address] = {}
