@@ -16,6 +16,7 @@ import dataclasses
 import enum
 import types
 import typing
+import zlib
 from typing import Any
 
 import numpy as np
@@ -53,10 +54,14 @@ def unpack_state(data: dict[str, Any]) -> ClusterState:
 def _pack(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         array = np.ascontiguousarray(value)
+        raw = array.tobytes()
+        packed = zlib.compress(raw, 1)
+        zipped = len(packed) < 0.8 * len(raw)  # flags and counts shrink; prices hardly
         return {
             "dtype": str(array.dtype),
             "shape": list(array.shape),
-            "b64": base64.b64encode(array.tobytes()).decode("ascii"),
+            "zlib": zipped,
+            "b64": base64.b64encode(packed if zipped else raw).decode("ascii"),
         }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _pack(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -114,6 +119,8 @@ def _unpack(kind: Any, value: Any) -> Any:
 
 def _array(value: dict[str, Any]) -> np.ndarray:
     raw = base64.b64decode(value["b64"])
+    if value.get("zlib"):
+        raw = zlib.decompress(raw)
     return np.frombuffer(raw, dtype=np.dtype(value["dtype"])).reshape(value["shape"]).copy()
 
 

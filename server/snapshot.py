@@ -12,6 +12,7 @@ session snapshotted by one version of the game continues under the next one.
 
 from __future__ import annotations
 
+import base64
 import json
 import zlib
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,8 @@ from server.teams import Player, Team
 if TYPE_CHECKING:
     from server.session import Session, Step
 
-SESSION_FORMAT = 1
+SESSION_FORMAT = 2  # 2: reports and newspapers kept compressed (base64); 1: as JSON text
+READABLE_FORMATS = (1, 2)
 
 
 class SnapshotMismatch(ValueError):
@@ -50,7 +52,7 @@ def take(session: Session) -> dict[str, Any]:
         "weights": dict(session.weights),
         "teams": [_team(team) for team in session.teams.values()],
         "players": [vars(player).copy() for player in session.players.values()],
-        "newspapers": [zlib.decompress(paper).decode() for paper in session.newspapers],
+        "newspapers": [_packed(paper) for paper in session.newspapers],
         "hashes": [[h.resolution, h.round, h.practice, h.hash] for h in session.hashes],
         "answered": [[actor, mid, seq] for (actor, mid), seq in session.answered.items()],
         "announcement": session.announcement,
@@ -66,7 +68,7 @@ def _team(team: Team) -> dict[str, Any]:
         "removed": team.removed,
         "players": list(team.players),
         "state": pack_state(team.state),
-        "reports": [zlib.decompress(report).decode() for report in team.reports],
+        "reports": [_packed(report) for report in team.reports],
     }
 
 
@@ -86,20 +88,36 @@ def round_row(session: Session, step: Step) -> RoundRow | None:
     )
 
 
+def _packed(blob: bytes) -> str:
+    """A report or newspaper as the session keeps it (zlib JSON), in base64: not unpacked."""
+    return base64.b64encode(blob).decode("ascii")
+
+
+def _unpacked(item: str, kind: int) -> bytes:
+    if kind == 1:  # format 1 kept the JSON text itself
+        return zlib.compress(item.encode(), 1)
+    return base64.b64decode(item)
+
+
 def pack(data: dict[str, Any]) -> bytes:
-    return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+    """The snapshot as stored: JSON (its arrays and reports compressed inside), not zipped
+    again (a second pass over base64 text costs more time than it saves bytes)."""
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def unpack(blob: bytes) -> dict[str, Any]:
     try:
-        return json.loads(zlib.decompress(blob))
+        if blob[:1] != b"{":  # written zipped as a whole (the first snapshots were)
+            blob = zlib.decompress(blob)
+        return json.loads(blob)
     except (zlib.error, ValueError) as error:
         raise SnapshotMismatch(f"the snapshot cannot be read ({error})") from None
 
 
 def restore(session: Session, data: dict[str, Any]) -> None:
     """Put a snapshot's state into a session freshly built from the same first record."""
-    if data.get("format") != SESSION_FORMAT or data.get("session") != session.id:
+    kind = data.get("format")
+    if kind not in READABLE_FORMATS or data.get("session") != session.id:
         raise SnapshotMismatch(f"the snapshot does not belong to session {session.id}")
     session.seq = data["seq"]
     session.phase = Phase(data["phase"])
@@ -118,10 +136,10 @@ def restore(session: Session, data: dict[str, Any]) -> None:
             computer=item["computer"],
             removed=item["removed"],
             players=list(item["players"]),
-            reports=[zlib.compress(text.encode(), 1) for text in item["reports"]],
+            reports=[_unpacked(report, kind) for report in item["reports"]],
         )
         session.teams[team.key] = team
-    session.newspapers = [zlib.compress(text.encode(), 1) for text in data["newspapers"]]
+    session.newspapers = [_unpacked(paper, kind) for paper in data["newspapers"]]
     session.hashes = [RoundHash(r, n, bool(p), h) for r, n, p, h in data["hashes"]]
     session.announcement = str(data.get("announcement", ""))
     session.answered.clear()
