@@ -832,7 +832,7 @@ function decisions() {
   });
 
   const nav = h("nav", { class: "row", "aria-label": "Decision sections" },
-    SECTIONS.map((id) => h("a", { href: `#sec-${id}`, text: schema.name("sections", id) })));
+    SECTIONS.map((id) => h("a", { href: `#sec-${id}`, "data-section": id, text: schema.name("sections", id) })));
   const section = (id, ...content) =>
     h("section", { class: "card", id: `sec-${id}`, "aria-labelledby": `h-${id}` },
       h("h2", { id: `h-${id}`, text: schema.name("sections", id) }), ...content);
@@ -895,6 +895,20 @@ function syncForm() {
   }
   for (const [key, box] of form.boxes) setProblem(box, byBox.get(key) || []);
   form.general.replaceChildren(...general.map((text) => h("li", { text })));
+  // each section's link says how many problems it holds
+  const counts = {};
+  for (const [key, list] of byBox) {
+    const parts = key.split(".");
+    const section = (parts.length > 1 && state.schema.field(parts.slice(0, 2).join(".")).section) ||
+      state.schema.field(parts[0]).section || "events";
+    counts[section] = (counts[section] || 0) + list.length;
+  }
+  for (const link of form.node.querySelectorAll("a[data-section]")) {
+    const n = counts[link.dataset.section] || 0;
+    const name = state.schema.name("sections", link.dataset.section);
+    link.textContent = n ? `${name} (${n} problem${n > 1 ? "s" : ""})` : name;
+    link.classList.toggle("bad", n > 0);
+  }
 }
 
 // ------------------------------------------------------------ results, history, game over

@@ -123,6 +123,7 @@ def test_a_refused_decision_shows_its_problems_by_field(site, browser) -> None:
         ana, lambda d: field_problem(d, "staffing.let_go_interns"), "the rule's problem by field"
     )
     assert "interns" in problem
+    assert "(1 problem)" in text_of(ana, 'a[data-section="budget_staff"]')
     click(ana, "#submit")
     wait(ana, lambda d: "refuse" in text_of(d, ".banner.bad"), "the refusal")
     assert "interns" in field_problem(ana, "staffing.let_go_interns")
