@@ -24,11 +24,13 @@ import logging
 import re
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import lru_cache
 from http import HTTPStatus
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import segno
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
@@ -232,17 +234,17 @@ class WebEdition:
         code = (parse_qs(query).get("code") or [""])[0].upper()
         if not _CODE.match(code):
             return plain(HTTPStatus.BAD_REQUEST, "qr.svg needs ?code= and a join code.\n")
-        try:
-            import segno
-        except ImportError:
-            return plain(HTTPStatus.NOT_FOUND, "QR codes need segno.\n")
-        url = self.player_url(code, headers.get("Host"))
-        svg = segno.make(url, error="m", micro=False).svg_inline(
-            scale=8, border=2, dark="#000", light="#fff", omitsize=True
-        )
-        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
-        asset = make_asset(svg.encode(), ".svg")
-        return self.asset(asset, headers)
+        return self.asset(qr_asset(self.player_url(code, headers.get("Host"))), headers)
+
+
+@lru_cache(maxsize=256)
+def qr_asset(url: str) -> Asset:
+    """The QR code of an address as an SVG file (drawn once per address)."""
+    svg = segno.make(url, error="m", micro=False).svg_inline(
+        scale=8, border=2, dark="#000", light="#fff", omitsize=True
+    )
+    svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return make_asset(svg.encode(), ".svg")
 
 
 def respond(
