@@ -20,6 +20,7 @@ from game.vocabulary import Family, FeeModel, FundingKind, Segment, ServiceLine
 
 StrategyFunction = Callable[[TeamView, Scenario, np.random.Generator], Decisions]
 L = ServiceLine
+FEE_MAXIMISER_MARKUP = 1.8  # a strategy's own choice, not a coefficient of the economy
 
 
 def expected_fees(view: TeamView) -> float:
@@ -181,47 +182,105 @@ def passive_public(view: TeamView, scenario: Scenario, rng: np.random.Generator)
     )
 
 
+def staff_time_left(
+    view: TeamView, scenario: Scenario, fte: float, interns: int, lines: list[str], applying: int
+) -> float:
+    """Return the FTE left for services once contractual work, contact and recruitment are done.
+
+    What a board that reads its staff report plans with: the capacity its team will
+    have, less the running agreements, the revenue lines, this year's applications,
+    personal contact with every member and a little recruitment.
+    """
+    staff, services = scenario.economy.staff, scenario.economy.services
+    capacity = fte + interns * staff.intern_capacity
+    entries = [scenario.funding_entry(a.source) for a in view.agreements]
+    obligations = sum(e.staff_fte for e in entries)
+    obligations += sum(scenario.funding_entry(i).staff_fte for i in lines)
+    obligations += applying * services.fundraising_fte_per_application
+    contact = view.members * services.contact_fte_per_member
+    recruiting = sum(view.recruitment.values()) * services.recruitment_fte
+    return max(capacity - obligations - contact - recruiting, 0.0)
+
+
+def deliverable(
+    total: float, weights: dict[ServiceLine, float], fte: float, scenario: Scenario
+) -> float:
+    """Return the largest services budget up to ``total`` that ``fte`` of staff can deliver."""
+    per_100k = scenario.economy.services.staff_fte_per_100k
+    whole = sum(weights.values())
+    need = sum(per_100k[line] * share / whole for line, share in weights.items())
+    return min(total, 100_000.0 * fte / need) if need > 0 else total
+
+
+def member_fees(view: TeamView, scenario: Scenario) -> FeeSchedule:
+    """Progressive fees that follow the value members see (Health Valley's fees).
+
+    The schedule starts from what the typical member of each tier can afford and
+    moves with the service value of the last report, so a board that delivers more
+    charges more and one whose services thin out lowers its fees before members walk.
+    """
+    segments = scenario.economy.segments
+    capacity = segments[Segment.SME].fee_capacity
+    large = segments[Segment.LARGE_INDUSTRY].fee_capacity
+    value = view.last_report.members.service_value if view.last_report else 0.45
+    factor = float(np.clip(value / 0.45, 0.5, 1.0))
+    return FeeSchedule(
+        model=FeeModel.TIERED,
+        small=round(0.35 * capacity * factor, -1),
+        medium=round(0.85 * capacity * factor, -1),
+        large=round(0.4 * large * factor, -1),
+    )
+
+
+MEMBER_FIRST_WEIGHTS = {
+    L.MEMBER_RELATIONS: 0.2,
+    L.MATCHMAKING_EVENTS: 0.18,
+    L.TRAINING_TALENT: 0.12,
+    L.INTERNATIONALISATION: 0.12,
+    L.COLLABORATIVE_RD: 0.12,
+    L.MARKET_INTELLIGENCE: 0.08,
+    L.POLICY_LOBBYING: 0.06,
+    L.STARTUP_PROGRAMS: 0.06,
+    L.ACCESS_TO_CAPITAL: 0.06,
+}
+
+
 def member_first(view: TeamView, scenario: Scenario, rng: np.random.Generator) -> Decisions:
-    """A member-first diversifier: progressive fees matched by services, contact, mixed funding."""
+    """A member-first diversifier: progressive fees matched by services, contact, mixed funding.
+
+    It keeps its staff able to deliver what it promises: it hires when the work
+    outgrows the team and the cash allows, and otherwise trims services to what the
+    staff can do, so contact with members never starves.
+    """
     lines = [
         o.id
         for o in view.revenue_line_options
         if o.service
         in {L.MATCHMAKING_EVENTS, L.TRAINING_TALENT, L.MARKET_INTELLIGENCE, L.INTERNATIONALISATION}
     ]
-    capacity = scenario.economy.segments[Segment.SME].fee_capacity
-    large = scenario.economy.segments[Segment.LARGE_INDUSTRY].fee_capacity
-    fees = FeeSchedule(
-        model=FeeModel.TIERED,
-        small=round(0.35 * capacity, -1),
-        medium=round(1.0 * capacity, -1),
-        large=round(0.4 * large, -1),
-    )
-    total = affordable_services(view, scenario, view.staff_fte, view.interns, lines, prudence=1.0)
-    weights = {
-        L.MEMBER_RELATIONS: 0.2,
-        L.MATCHMAKING_EVENTS: 0.18,
-        L.TRAINING_TALENT: 0.12,
-        L.INTERNATIONALISATION: 0.12,
-        L.COLLABORATIVE_RD: 0.12,
-        L.MARKET_INTELLIGENCE: 0.08,
-        L.POLICY_LOBBYING: 0.06,
-        L.STARTUP_PROGRAMS: 0.06,
-        L.ACCESS_TO_CAPITAL: 0.06,
-    }
+    weights = MEMBER_FIRST_WEIGHTS
     calls = eligible(view, kind=FundingKind.CALL)
     projects_running = sum(1 for a in view.agreements if a.family == Family.PROJECT)
     apply = eligible(view, Family.PUBLIC)
-    if calls and projects_running < 2 and utilisation(view) < 1.0:
-        apply.append(calls[0])
+    spare = staff_time_left(view, scenario, view.staff_fte, view.interns, lines, len(apply) + 1)
+    fitting = [c for c in calls if scenario.funding_entry(c).staff_fte + 1.5 < spare]
+    if fitting and projects_running < 2:
+        apply.append(fitting[0])
+    apply = apply[:MAX_APPLICATIONS]
+    total = affordable_services(view, scenario, view.staff_fte, view.interns, lines, prudence=1.0)
+    staffing = capacity_staffing(view, scenario, total, weights, lines, len(apply))
+    fte = view.staff_fte + staffing.hire_fte * scenario.economy.staff.new_hire_productivity
+    fte -= staffing.let_go_fte
+    room = staff_time_left(view, scenario, fte, view.interns, lines, len(apply))
+    total = deliverable(total, weights, room, scenario)
     focus = focus_by_service(
         view, {L.MATCHMAKING_EVENTS, L.INTERNATIONALISATION, L.TRAINING_TALENT}
     )
     return Decisions(
         budget=split(total, weights),
-        staffing=staffing_for(view, scenario, total),
-        fees=fees,
-        funding=Funding(apply=apply[:MAX_APPLICATIONS], revenue_lines=lines),
+        staffing=staffing,
+        fees=member_fees(view, scenario),
+        funding=Funding(apply=apply, revenue_lines=lines),
         recruitment={
             Segment.SME: 0.6,
             Segment.LARGE_INDUSTRY: 0.5,
@@ -235,6 +294,49 @@ def member_first(view: TeamView, scenario: Scenario, rng: np.random.Generator) -
             e.id: (e.choices[0].id if e.choices else "") for e in view.events if e.new and e.choices
         },
     )
+
+
+def unpaid_staff(view: TeamView, scenario: Scenario, lines: list[str]) -> bool:
+    """Return True when next year's income no longer pays the team and the cash is short.
+
+    Any board that reads its accounts lets someone go then: income (public money
+    ending this year left out) falls a salary short of the fixed costs, and the
+    bank holds less than a year of them.
+    """
+    salary = scenario.economy.staff.salary_fte
+    income = expected_income(view, scenario) - ending_soon(view, 1)
+    now = fixed_costs(view, scenario, view.staff_fte, view.interns, lines)
+    return view.staff_fte > 2.0 and income < now - salary and view.cash < now
+
+
+def capacity_staffing(
+    view: TeamView,
+    scenario: Scenario,
+    services_budget: float,
+    weights: dict[ServiceLine, float],
+    lines: list[str],
+    applying: int,
+    max_fte: float = 8.0,
+) -> Staffing:
+    """Hire when the planned work outgrows the team and the books carry one more salary.
+
+    The books carry it when lasting income (public money ending within two years
+    left out) pays for it with room to spare; the board lets one go when services
+    starve and the team is idle, or when next year's income no longer pays the team.
+    """
+    salary = scenario.economy.staff.salary_fte
+    starving = services_budget < 0.8 * salary and utilisation(view) < 0.9
+    if (view.staff_fte > 2.0 and starving) or unpaid_staff(view, scenario, lines):
+        return Staffing(let_go_fte=1.0)
+    room = staff_time_left(view, scenario, view.staff_fte, view.interns, lines, applying)
+    per_fte = deliverable(float("inf"), weights, 1.0, scenario)  # EUR one FTE delivers
+    short = services_budget > room * per_fte
+    later = expected_income(view, scenario) - ending_soon(view)
+    costs = fixed_costs(view, scenario, view.staff_fte + 1.0, view.interns, lines)
+    carried = later - costs > 0.5 * salary or (view.cash > costs and later > costs - salary)
+    if short and view.staff_fte < max_fte and carried:
+        return Staffing(hire_fte=1.0)
+    return Staffing()
 
 
 def project_chaser(view: TeamView, scenario: Scenario, rng: np.random.Generator) -> Decisions:
@@ -255,7 +357,10 @@ def project_chaser(view: TeamView, scenario: Scenario, rng: np.random.Generator)
     focus = focus_by_service(view, {L.COLLABORATIVE_RD}, 3)
     return Decisions(
         budget=split(total, weights),
-        staffing=Staffing(hire_interns=max(interns - view.interns, 0)),
+        staffing=Staffing(
+            hire_interns=max(interns - view.interns, 0),
+            let_go_fte=1.0 if unpaid_staff(view, scenario, lines) else 0.0,
+        ),
         funding=Funding(apply=apply[:MAX_APPLICATIONS]),
         recruitment={s: 0.0 for s in Segment},
         strategy=first_strategy(view, focus, "Win the projects that fund the cluster.", 0.7),
@@ -304,13 +409,27 @@ def startup_builder(view: TeamView, scenario: Scenario, rng: np.random.Generator
 
 
 def fee_maximiser(view: TeamView, scenario: Scenario, rng: np.random.Generator) -> Decisions:
-    """A fee maximiser: high flat fees, thin services, every private line running."""
+    """A fee maximiser: fees well above the value members see, thin services, every line.
+
+    It prices each tier at ``FEE_MAXIMISER_MARKUP`` times the fee the value of its
+    last report would justify (the value members see times what a typical member of
+    the tier can afford), just short of what members refuse outright, so it keeps
+    squeezing the members who stay while half its services budget thins the value.
+    """
     lines = [o.id for o in view.revenue_line_options]
-    capacity = scenario.economy.segments[Segment.SME].fee_capacity
+    segments = scenario.economy.segments
+    value = view.last_report.members.service_value if view.last_report else 0.4
+    markup = FEE_MAXIMISER_MARKUP * scenario.economy.members.value_to_price * value
     total = 0.5 * affordable_services(view, scenario, view.staff_fte, view.interns, lines)
     return Decisions(
         budget=split(total, {line: 1.0 for line in ServiceLine}),
-        fees=FeeSchedule(model=FeeModel.FLAT, flat=round(2.0 * capacity, -1)),
+        staffing=Staffing(let_go_fte=1.0 if unpaid_staff(view, scenario, lines) else 0.0),
+        fees=FeeSchedule(
+            model=FeeModel.TIERED,
+            small=round(markup * segments[Segment.STARTUP].fee_capacity, -1),
+            medium=round(markup * segments[Segment.SME].fee_capacity, -1),
+            large=round(markup * segments[Segment.LARGE_INDUSTRY].fee_capacity, -1),
+        ),
         funding=Funding(
             apply=eligible(view, Family.PUBLIC)[:MAX_APPLICATIONS], revenue_lines=lines
         ),

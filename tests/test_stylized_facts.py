@@ -25,6 +25,7 @@ from boards import (
 from game.decisions import Funding, Staffing
 from game.events import event_schedule
 from game.scenario import FeeSchedule, load_scenario
+from game.strategies import MEMBER_FIRST_WEIGHTS, affordable_services, split
 from game.vocabulary import Family, FeeModel, Segment, ServiceLine
 
 L = ServiceLine
@@ -351,7 +352,7 @@ def test_build_clusters_start_slow():
 
 
 def _high_fees(decisions, view):
-    return {"fees": FeeSchedule(model=FeeModel.TIERED, small=1500.0, medium=4500.0, large=16000.0)}
+    return {"fees": FeeSchedule(model=FeeModel.TIERED, small=2500.0, medium=7000.0, large=24000.0)}
 
 
 def measure_urgency() -> dict[str, float]:
@@ -386,8 +387,19 @@ def test_transform_clusters_can_charge_for_urgency():
 
 
 def _understaffed(decisions, view):
+    """Two FTE fewer, never hired back, carrying the plan the full team would carry.
+
+    The member-first board trims its services to what its staff can deliver; this
+    board keeps the untrimmed plan, so the same ambition meets a thinner team.
+    """
     let_go = 2.0 if view.round == 1 else 0.0
-    return {"staffing": Staffing(let_go_fte=let_go)}
+    lines = decisions.funding.revenue_lines
+    grow = scenario("grow")
+    plan = affordable_services(view, grow, view.staff_fte, view.interns, lines, prudence=1.0)
+    return {
+        "staffing": Staffing(let_go_fte=let_go),
+        "budget": split(plan, MEMBER_FIRST_WEIGHTS),
+    }
 
 
 def measure_staff_capacity() -> dict[str, float]:
@@ -426,7 +438,13 @@ def _switch_to_member_first(view, scenario_, rng):
 
 
 def measure_slow_evolution() -> dict[str, float]:
-    """How fast the financing mix moves after a board switches to a member-first model."""
+    """How fast the financing mix moves after a board switches to a member-first model.
+
+    Measured on the public share, the documents' own yardstick of a model's
+    evolution (Health Valley from 90/10 public/private toward 40/60; DOMAIN.md):
+    the private and project shares trade places from year to year as projects
+    start and end, while the fall of the public share is the model moving.
+    """
     base = without_events(scenario("grow"))
     start = base.start.model_copy(
         update={
@@ -437,24 +455,24 @@ def measure_slow_evolution() -> dict[str, float]:
     games = play_many(steady, _switch_to_member_first)
 
     def years_to_three_quarters(game) -> float:
-        private = [_share(r, Family.PRIVATE) for r in game.reports]
-        goal = private[0] + 0.75 * (private[-1] - private[0])
-        rising = private[-1] >= private[0]
+        public = [_share(r, Family.PUBLIC) for r in game.reports]
+        goal = public[0] + 0.75 * (public[-1] - public[0])
+        falling = public[-1] <= public[0]
         return float(
-            next(i for i, p in enumerate(private) if (p >= goal) == rising or i == len(private) - 1)
+            next(i for i, p in enumerate(public) if (p <= goal) == falling or i == len(public) - 1)
         )
 
     def largest_step_share(game) -> float:
-        private = [_share(r, Family.PRIVATE) for r in game.reports]
-        total = abs(private[-1] - private[0])
-        steps = [abs(b - a) for a, b in itertools.pairwise(private)]
+        public = [_share(r, Family.PUBLIC) for r in game.reports]
+        total = abs(public[-1] - public[0])
+        steps = [abs(b - a) for a, b in itertools.pairwise(public)]
         return max(steps) / max(total, 1e-9)
 
     def total_change(game) -> float:
-        return _share(game.final, Family.PRIVATE) - _share(game.reports[0], Family.PRIVATE)
+        return _share(game.final, Family.PUBLIC) - _share(game.reports[0], Family.PUBLIC)
 
     return {
-        "private_share_change_pp": mean(total_change(g) for g in games),
+        "public_share_change_pp": mean(total_change(g) for g in games),
         "largest_year_share_of_change": mean(largest_step_share(g) for g in games),
         "years_to_three_quarters_of_change": mean(years_to_three_quarters(g) for g in games),
     }
@@ -462,7 +480,7 @@ def measure_slow_evolution() -> dict[str, float]:
 
 def test_business_model_evolves_over_years():
     m = measure_slow_evolution()
-    assert m["private_share_change_pp"] > 8
+    assert m["public_share_change_pp"] < -8
     assert m["largest_year_share_of_change"] < 0.55
     assert m["years_to_three_quarters_of_change"] >= 3
 
