@@ -9,8 +9,13 @@ tests skip with the reason, except in CI (``CI=true``), where they fail.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import queue
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -100,15 +105,57 @@ def site(tmp_path, browser_ready) -> Iterator[str]:
         served.stop()
 
 
+class ServerProcess:
+    """``clusterboard serve`` in a process of its own, which a test may kill outright."""
+
+    def __init__(self, db: Path, port: int = 0) -> None:
+        self.db, self.port = db, port
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> str:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "serve", "--port", str(self.port), "--db", str(self.db)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        found: queue.Queue[int | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(found,), daemon=True).start()
+        try:
+            port = found.get(timeout=WAIT)
+        except queue.Empty:
+            port = None
+        if port is None:
+            self.kill()
+            raise RuntimeError("clusterboard serve did not start listening")
+        self.port = port
+        return f"http://127.0.0.1:{port}"
+
+    def _read(self, found: queue.Queue[int | None]) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        told = False
+        for line in self.process.stderr:  # JSON log lines; keep draining them
+            if not told and '"listening"' in line:
+                found.put(json.loads(line)["port"])
+                told = True
+        if not told:
+            found.put(None)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(WAIT)
+
+
 @pytest.fixture
-def restartable(tmp_path, browser_ready) -> Iterator[list[ServerThread]]:
-    """A server the test may stop and start again on the same port and database."""
-    servers = [ServerThread(tmp_path / "web.db")]
+def killable(tmp_path, browser_ready) -> Iterator[list[ServerProcess]]:
+    """Servers the test starts, kills (SIGKILL) and starts again on one database."""
+    servers = [ServerProcess(tmp_path / "web.db")]
     try:
         yield servers
     finally:
         for served in servers:
-            served.stop()
+            served.kill()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import PHONE, ServerThread
+from tests.browser.conftest import PHONE, ServerProcess
 from tests.browser.pages import (
     add_bot,
     audit,
@@ -164,10 +164,9 @@ def test_the_player_page_works_at_phone_width_and_from_the_keyboard(site, browse
     assert width <= phone.execute_script("return window.innerWidth")
 
 
-def test_every_page_rejoins_a_server_restarted_mid_round(restartable, browser, tmp_path) -> None:
-    first = restartable[0]
+def test_every_page_rejoins_a_server_killed_and_restarted_mid_round(killable, browser) -> None:
+    first = killable[0]
     site = first.start()
-    port = first.server.port
     host = browser()
     code = create_session(host, site, rounds=2)
     ana = browser()
@@ -180,21 +179,23 @@ def test_every_page_rejoins_a_server_restarted_mid_round(restartable, browser, t
     wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
     set_field(ana, "staffing.hire_fte", "1.5")
     wait(host, lambda d: "Ana" in text_of(d, "#teams"), "Ana on the console")
+    wait(ana, lambda d: field_value(d, "staffing.hire_fte") == "1.5", "the edit")
 
-    first.stop()
+    first.kill()  # SIGKILL: no goodbye to any page
     for page, online in ((host, "Connected"), (ana, "Connected"), (projector, "Live")):
         wait(page, lambda d, o=online: text_of(d, "#status") != o, "the lost connection")
-    again = ServerThread(tmp_path / "web.db", port=port)
-    restartable.append(again)
+    again = ServerProcess(first.db, port=first.port)
+    killable.append(again)
     again.start()
     for page in (host, ana):
         wait(page, lambda d: text_of(d, "#status") == "Connected", "the page back online")
     wait(projector, lambda d: text_of(d, "#status") == "Live", "the projector back")
-    assert field_value(ana, "staffing.hire_fte") == "1.5"  # the draft survived the restart
+    wait(ana, lambda d: field_value(d, "staffing.hire_fte") == "1.5", "the draft after restart")
     set_field(ana, "staffing.hire_interns", "1")
     click(ana, "#submit")
     wait(ana, lambda d: screen(d) == "Results", "the year resolved after the restart")
     wait(host, lambda d: phase_is(d, "Results"), "the console follows")
+    wait(projector, lambda d: "North" in text_of(d, "table"), "the projector follows")
 
 
 def test_every_page_has_labels_names_and_one_heading(site, browser) -> None:
