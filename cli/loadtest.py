@@ -547,6 +547,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
         cpu_before = cpu_seconds(pid) if pid else float("nan")
         waits_before = (runqueue_wait(pid) if pid else float("nan"), runqueue_wait(os.getpid()))
         load_before = os.getloadavg()[0]
+        own_before = time.process_time()
         window_start = time.time()
         run.go.set()
         peak = joined_rss
@@ -563,6 +564,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
         cpu = (cpu_seconds(pid) - cpu_before) if pid else float("nan")
         server_wait = (runqueue_wait(pid) - waits_before[0]) if pid else float("nan")
         generator_wait = runqueue_wait(os.getpid()) - waits_before[1]
+        generator_cpu = time.process_time() - own_before
         for game in games:
             game.cancel()
         clients = [c for _, c in run.players] + run.facilitators
@@ -580,6 +582,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             "server_cpu_ms_per_participant_round": 1000 * cpu / (args.participants * args.rounds),
             "server_cpu_share": cpu / rounds_seconds if rounds_seconds else float("nan"),
             "server_runqueue_wait_seconds": round(server_wait, 2),
+            "generator_cpu_seconds": round(generator_cpu, 2),
             "generator_runqueue_wait_seconds": round(generator_wait, 2),
             "load_average_before": load_before,
             "server_rss_mib_empty": round(empty / 1024, 1),
