@@ -1,0 +1,398 @@
+"""Hostile clients against a real server: a long fuzz, and a crowd that never reads.
+
+    python benchmarks/hardening.py fuzz --messages 100000     # every phase, every type
+    python benchmarks/hardening.py readers --clients 1000 --seconds 60
+
+``fuzz`` starts ``clusterboard serve`` on 127.0.0.1, builds one session in each
+phase (lobby, briefing, decisions, paused, results, finished; rebuilt every
+``--rebuild`` messages so the phases stay covered), and sends seeded random
+messages from the facilitator, a player, a spectator and a stranger of each:
+every client type, random and wrong fields, extra fields, lone surrogates,
+integers of 25 to 20,000 digits, deep nesting, binary frames and non-JSON. Each
+message waits for its reply. It counts replies by code, replies that leak a
+traceback, refused messages that changed the event log, sessions that stall
+(no answer to ``get_view`` within 5 s at the end) and the server's logged
+failures and tracebacks.
+
+``readers`` starts a server, opens ``--clients`` connections that spectate one
+busy session and then never read, and for ``--seconds`` makes that session push
+a view to every screen 20 times a second, while a player in another session
+edits its draft and times each round trip. It reports the server's RSS (start,
+peak, end), the clients dropped, and the other session's latency before and
+during the crowd.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+from websockets.exceptions import ConnectionClosed  # noqa: E402
+
+from protocol.messages import CLIENT_TYPES  # noqa: E402
+
+FIELDS = [
+    "round", "changes", "decisions", "seconds", "team", "name", "code", "token", "protocol",
+    "weights", "event_id", "player", "strategy", "practice", "host_key", "id",
+]  # fmt: skip
+SERVER_COMMANDS = {"resolve", "tick", "rules_switch"}
+PHASES = ("lobby", "briefing", "decisions", "paused", "results", "finished")
+
+
+async def start_server(db: Path, log: Path, *extra: str) -> tuple[asyncio.subprocess.Process, int]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "cli", "serve", "--port", "0", "--db", str(db), "--per-address", "0"),
+        *extra,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=log.open("w"),
+        cwd=ROOT,
+    )
+    for _ in range(400):
+        await asyncio.sleep(0.05)
+        for line in log.read_text().splitlines():
+            if '"listening"' in line:
+                return process, json.loads(line)["port"]
+    raise RuntimeError("the server did not start")
+
+
+async def stop_server(process: asyncio.subprocess.Process) -> int:
+    process.terminate()
+    return await process.wait()
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def request(ws: ClientConnection, message: dict[str, Any] | str | bytes) -> dict[str, Any]:
+    """Send and return the reply: the one echoing the id, or an error with no reply_to."""
+    mid = message.get("id") if isinstance(message, dict) else _raw_id(message)
+    await ws.send(json.dumps(message) if isinstance(message, dict) else message)
+    while True:
+        reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        if reply.get("reply_to") == mid and reply["type"] != "labels":
+            return reply
+        if reply["type"] == "error" and reply.get("reply_to") is None:
+            return reply
+
+
+def _raw_id(frame: str | bytes) -> str | None:
+    if isinstance(frame, bytes):
+        return None
+    try:
+        data = json.loads(frame, parse_int=lambda _: 0)
+    except (ValueError, RecursionError):
+        return None
+    mid = data.get("id") if isinstance(data, dict) else None
+    ok = isinstance(mid, str) and 0 < len(mid) <= 64
+    return mid if ok and not any(0xD800 <= ord(c) <= 0xDFFF for c in mid) else None
+
+
+# ---------------------------------------------------------------- the fuzz
+
+
+class Table:
+    """One session in a given phase, with its four kinds of sender."""
+
+    def __init__(self, phase: str) -> None:
+        self.phase = phase
+        self.senders: dict[str, ClientConnection] = {}
+        self.code = ""
+
+    async def build(self, url: str, n: int) -> None:
+        facilitator = await connect(url, max_size=None)
+        created = await request(
+            facilitator,
+            {"type": "create_session", "protocol": 1, "id": "c", "seed": n, "rounds": 3},
+        )
+        self.code = created["code"]
+        player = await connect(url, max_size=None)
+        join = {"type": "join", "protocol": 1, "id": "j", "code": self.code}
+        await request(player, join | {"team": "North", "name": "Ana"})
+        steps = {
+            "lobby": [],
+            "briefing": ["start"],
+            "decisions": ["start", "open_round"],
+            "paused": ["start", "open_round", "pause_round"],
+            "results": ["start", "open_round", "close_round"],
+            "finished": ["end_game"],
+        }[self.phase]
+        for kind in steps:
+            await request(facilitator, {"type": kind, "id": kind})
+        spectator = await connect(url, max_size=None)
+        await request(spectator, {"type": "spectate", "protocol": 1, "id": "s", "code": self.code})
+        stranger = await connect(url, max_size=None)
+        self.senders = {
+            "facilitator": facilitator,
+            "player": player,
+            "spectator": spectator,
+            "stranger": stranger,
+        }
+
+    async def close(self) -> None:
+        for ws in self.senders.values():
+            await ws.close()
+
+
+def value(rng: random.Random, depth: int = 0) -> Any:
+    kind = rng.randrange(12)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rng.choice([True, False])
+    if kind == 2:
+        return rng.randint(-(10**6), 10**6)
+    if kind == 3:
+        return rng.uniform(-1e6, 1e6)
+    if kind == 4:
+        return "".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(rng.randrange(12)))
+    if kind == 5:
+        return rng.choice(["ACDEFG", "grow", "passive", "p1", "North", "x" * 40, ""])
+    if kind == 6:
+        return chr(0xD800 + rng.randrange(2048))  # a lone surrogate, once escaped
+    if kind in (7, 8) and depth < 3:
+        return [value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if kind in (9, 10) and depth < 3:
+        keys = ["staffing", "funding", "responses", "strategy", "apply", "hire_fte", "k"]
+        return {rng.choice(keys): value(rng, depth + 1) for _ in range(rng.randrange(4))}
+    return rng.randint(0, 20)
+
+
+def hostile_frame(rng: random.Random, n: int) -> str | bytes:
+    """One fuzzed frame; most are JSON objects of a real type with bad parts."""
+    kind = rng.choice([*sorted(CLIENT_TYPES), "nonsense", ""])
+    body: dict[str, Any] = {"type": kind, "id": f"m{n}"}
+    for _ in range(rng.randrange(5)):
+        body[rng.choice(FIELDS)] = value(rng)
+    if rng.random() < 0.3:
+        body[rng.choice(["zz", "extra", "round"])] = value(rng)
+    text = json.dumps(body)
+    special = rng.randrange(10)
+    if special == 0:  # a huge integer literal
+        return text[:-1] + f', "n": {"9" * rng.randrange(25, 20_000)}}}'
+    if special == 1:  # deep nesting
+        depth = rng.randrange(13, 5000)
+        return text[:-1] + ', "deep": ' + "[" * depth + "]" * depth + "}"
+    if special == 2:
+        return rng.randbytes(rng.randrange(1, 64))
+    if special == 3:
+        return text[: rng.randrange(1, len(text))]  # cut short: not JSON
+    if special == 4:  # a lone surrogate in the id
+        return text.replace(f'"m{n}"', '"m\\udc01"')
+    return text
+
+
+async def fuzz(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="clusterboard-fuzz-"))
+    db, log = work / "fuzz.db", work / "server.log"
+    process, port = await start_server(db, log, "--rate", "1000000")
+    url = f"ws://127.0.0.1:{port}"
+    rng = random.Random(args.seed)
+    counts: collections.Counter[str] = collections.Counter()
+    by_phase: collections.Counter[str] = collections.Counter()
+    types_sent: set[str] = set()
+    leaks = changed_by_refusal = server_side = 0
+    reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+
+    def events() -> int:
+        return reader.execute("SELECT MAX(rowid) FROM events").fetchone()[0]
+
+    started = time.perf_counter()
+    tables: list[Table] = []
+    sent = 0
+    while sent < args.messages:
+        for table in tables:
+            await table.close()
+        tables = [Table(phase) for phase in PHASES]
+        for n, table in enumerate(tables):
+            await table.build(url, sent + n)
+        for _ in range(min(args.rebuild, args.messages - sent)):
+            table = rng.choice(tables)
+            who = rng.choice(list(table.senders))
+            frame = hostile_frame(rng, sent)
+            before = events()
+            try:
+                reply = await request(table.senders[who], frame)
+            except (ConnectionClosed, TimeoutError):
+                closed = table.senders[who].close_code
+                counts[f"connection_closed_{closed}"] += 1  # 1008: a stranger's hello deadline
+                table.senders[who] = await connect(url, max_size=None)
+                sent += 1
+                continue
+            sent += 1
+            by_phase[table.phase] += 1
+            if isinstance(frame, str) and frame.startswith('{"type": "'):
+                types_sent.add(frame.split('"')[3])
+            code = reply["code"] if reply["type"] == "error" else reply["type"]
+            counts[code] += 1
+            text = json.dumps(reply)
+            if "Traceback" in text or 'File "' in text:
+                leaks += 1
+            if reply["type"] == "error" and events() != before:
+                added = reader.execute(
+                    "SELECT json_extract(command, '$.message.type') FROM events WHERE rowid > ?",
+                    (before,),
+                ).fetchall()
+                kinds = {kind for (kind,) in added}
+                if kinds <= SERVER_COMMANDS:  # the server's own clock, at the same moment
+                    server_side += 1
+                else:
+                    changed_by_refusal += 1
+    elapsed = time.perf_counter() - started
+    stalled = 0
+    for table in tables:
+        try:
+            view = await request(table.senders["facilitator"], {"type": "get_view", "id": "end"})
+            stalled += view["type"] == "error"
+        except (ConnectionClosed, TimeoutError):
+            stalled += 1
+        await table.close()
+    code = await stop_server(process)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    return {
+        "messages": sent,
+        "seconds": round(elapsed, 1),
+        "per_second": round(sent / elapsed),
+        "by_phase": dict(by_phase),
+        "client_types_sent": len(types_sent & CLIENT_TYPES),
+        "client_types": len(CLIENT_TYPES),
+        "replies": dict(counts.most_common()),
+        "tracebacks_in_replies": leaks,
+        "refused_but_changed_the_log": changed_by_refusal,
+        "server_commands_logged_meanwhile": server_side,
+        "stalled_sessions": stalled,
+        "server_tracebacks": sum(1 for line in lines if "trace" in line),
+        "server_failures": sum(
+            1
+            for line in lines
+            if line["event"] in ("handling_failed", "send_failed", "session_died")
+        ),
+        "server_exit": code,
+    }
+
+
+# ---------------------------------------------------------------- the crowd
+
+
+async def readers(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="clusterboard-readers-"))
+    process, port = await start_server(
+        work / "r.db", work / "server.log", "--rate", "1000000", "--max-sessions", "10"
+    )
+    url = f"ws://127.0.0.1:{port}"
+    busy, created = await _hello(url, {"type": "create_session", "seed": 1})
+    quiet_facilitator, quiet = await _hello(url, {"type": "create_session", "seed": 2})
+    join = {"type": "join", "code": quiet["code"], "team": "T", "name": "P"}
+    player, _ = await _hello(url, join)
+    keeper, _ = await _hello(
+        url, {"type": "join", "code": created["code"], "team": "K", "name": "K"}
+    )
+    for facilitator in (busy, quiet_facilitator):
+        for kind in ("start", "open_round"):
+            await request(facilitator, {"type": kind, "id": kind})
+
+    async def latency(samples: int) -> list[float]:
+        times = []
+        for n in range(samples):
+            started = time.perf_counter()
+            edit = {"type": "edit_draft", "id": f"l{time.time()}-{n}", "round": 1, "changes": {}}
+            await request(player, edit)
+            times.append(1000 * (time.perf_counter() - started))
+            await asyncio.sleep(0.01)
+        return times
+
+    before_ms = await latency(200)
+    start_rss = rss_mib(process.pid)
+    crowd: list[ClientConnection] = []
+    for _ in range(args.clients):
+        ws, _ = await _hello(url, {"type": "spectate", "code": created["code"]})
+        sock = ws.transport.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        ws.transport.pause_reading()  # never reads again
+        crowd.append(ws)
+    peak = rss_mib(process.pid)
+    during_ms: list[float] = []
+    until = time.monotonic() + args.seconds
+    n = 0
+    while time.monotonic() < until:
+        await request(busy, {"type": "extend", "id": f"x{n}", "seconds": 1})
+        n += 1
+        if n % 20 == 0:
+            during_ms += await latency(5)
+            peak = max(peak, rss_mib(process.pid))
+        await asyncio.sleep(0.05)
+    end_rss = rss_mib(process.pid)
+    log = (work / "server.log").read_text()
+    dropped = log.count('"slow_reader_dropped"')
+    for ws in crowd:
+        ws.transport.abort()
+    for ws in (busy, quiet_facilitator, player, keeper):
+        await ws.close()
+    await stop_server(process)
+    return {
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "views_pushed_to_each": n,
+        "rss_mib_start": round(start_rss, 1),
+        "rss_mib_peak": round(peak, 1),
+        "rss_mib_end": round(end_rss, 1),
+        "dropped": dropped,
+        "other_session_ms_before": _summary(before_ms),
+        "other_session_ms_during": _summary(during_ms),
+    }
+
+
+async def _hello(url: str, message: dict[str, Any]) -> tuple[ClientConnection, dict[str, Any]]:
+    ws = await connect(url, max_size=None)
+    return ws, await request(ws, {"protocol": 1, "id": "h"} | message)
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p99": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
+        "samples": len(ordered),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    fuzz_parser = commands.add_parser("fuzz")
+    fuzz_parser.add_argument("--messages", type=int, default=100_000)
+    fuzz_parser.add_argument("--rebuild", type=int, default=20_000)
+    fuzz_parser.add_argument("--seed", type=int, default=1)
+    crowd_parser = commands.add_parser("readers")
+    crowd_parser.add_argument("--clients", type=int, default=1000)
+    crowd_parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    run = fuzz if args.command == "fuzz" else readers
+    result = asyncio.run(run(args))
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
