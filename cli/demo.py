@@ -51,7 +51,7 @@ def _row(paper_row: dict[str, Any]) -> str:
     rank, team, budget = paper_row["rank"], paper_row["team"], paper_row["budget"]
     return (
         f"  {rank:>2}. {team:<10} {kind:<8} {budget:>10,.0f}  "
-        f"{shares:>11}  {paper_row['stage']:<12} {paper_row['score']:>6.1f}"
+        f"{shares:>11}  {paper_row['stage']:<12} {paper_row['score']:>10.1f}"
     )
 
 
@@ -70,8 +70,8 @@ async def play_headless(
         out(f"Cluster Board demo: scenario {scenario}, seed {seed}, {total} years, {teams} teams")
         out(f"Server {url}")
         out(
-            f"  {'#':>3} {'team':<10} {'kind':<8} {'budget':>10}  {'pub/priv/pro':>11}  "
-            f"{'stage':<12} {'score':>6}"
+            f"  {'#':>3} {'team':<10} {'kind':<8} {'costs':>10}  {'pub/priv/pro':>11}  "
+            f"{'stage':<12} {'game score':>10}"
         )
         for year in range(1, total + 1):
             await facilitator.send("open_round")

@@ -66,7 +66,7 @@ COLUMNS = (  # the teams table: heading, where its column starts (share of the w
     ("Decisions", 0.6),
     ("Members", 0.74),
     ("Cash", 0.88),
-    ("Score", 1.0),
+    ("Game score", 1.0),
 )
 
 
@@ -388,9 +388,12 @@ def _teams(scene: ConsoleScene, surface: pygame.Surface, rect: Rect, spots: dict
         x = inner.x + round(inner.width * COLUMNS[2][1])
         text(surface, theme, status, (x, cy), 12, color, True, "midleft")
         x = inner.x + round(inner.width * COLUMNS[3][1])
-        text(surface, theme, _members(team), (x, cy), 12, t.TEXT, anchor="midleft")
-        x = inner.x + round(inner.width * COLUMNS[4][1])
-        text(surface, theme, charts.money(team.cash), (x, cy), 12, t.TEXT, anchor="midright")
+        if team.wound_up:  # nothing else holds for a wound-up organization
+            text(surface, theme, "wound up", (x, cy), 12, t.VERMILLION, True, "midleft")
+        else:
+            text(surface, theme, _members(team), (x, cy), 12, t.TEXT, anchor="midleft")
+            x = inner.x + round(inner.width * COLUMNS[4][1])
+            text(surface, theme, charts.money(team.cash), (x, cy), 12, t.TEXT, anchor="midright")
         text(surface, theme, f"{team.score:.1f}", (inner.right, cy), 13, t.BLUE, True, "midright")
         pygame.draw.line(surface, t.BORDER, (inner.x, y + step), (inner.right, y + step), 1)
 
@@ -400,6 +403,8 @@ def _members(team) -> str:
 
 
 def _decision_status(team, phase: str) -> tuple[str, t.Color]:
+    if team.wound_up:
+        return "wound up", t.VERMILLION
     if team.computer:
         return "automatic", t.MUTED
     if phase not in ("decisions", "paused"):

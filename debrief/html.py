@@ -219,7 +219,7 @@ def _who(page: TeamPage) -> str:
 
 def _leaderboard(debrief: Debrief) -> str:
     weights = debrief.record.weights
-    head = ["#", "Team", "Played by", "Score"]
+    head = ["#", "Team", "Played by", "Game score"]
     head += [f"{COMPONENT_NAMES[c]} ({100 * weights[c]:.0f} %)" for c in COMPONENTS]
     rows = []
     for page in debrief.teams:
@@ -345,7 +345,7 @@ def _evolution_table(page: TeamPage) -> str:
             ]
         )
     table = _table(
-        ["Period", "Public / private / project", "Stress", "Budget a year", "Members / staff"],
+        ["Period", "Public / private / project", "Stress", "Total costs a year", "Members / staff"],
         rows,
         {3, 4},
     )

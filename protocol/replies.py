@@ -203,6 +203,7 @@ class TeamStatus(BaseModel):
     members: int
     stage: str
     last_report: RoundReport | None
+    wound_up: bool = Field(False, description="The organization was wound up: nothing else holds.")
 
 
 class SessionConfig(BaseModel):

@@ -60,7 +60,12 @@ class Team:
     @property
     def waiting_for(self) -> bool:
         """True while the round cannot resolve without this team's submission."""
-        return self.active and self.computer is None and self.submission is None
+        return (
+            self.active
+            and self.computer is None
+            and self.submission is None
+            and not self.current_state().wound_up  # a wound-up organization decides nothing
+        )
 
     def current_state(self) -> ClusterState:
         return self.open_state if self.open_state is not None else self.state

@@ -152,7 +152,7 @@ def newspaper(session: Session) -> Newspaper:
                 computer=team.computer is not None,
                 budget=report.costs_total,
                 financing_mix={str(k): v for k, v in report.financing_mix.items()},
-                stage=report.stage,
+                stage="wound up" if report.wound_up else report.stage,
                 score=score(session, team),
                 rank=rank,
             )
@@ -188,6 +188,7 @@ def team_status(session: Session, team: Team, reports: bool) -> TeamStatus:
         cash=state.cash,
         members=state.members,
         stage=state.stage.label,
+        wound_up=state.wound_up,
         last_report=team.last_report() if reports else None,
     )
 

@@ -8,7 +8,7 @@ import pygame
 
 from client import theme as t
 from client.scenes.base import Scene
-from client.scenes.common import empty, news_list
+from client.scenes.common import draw_wound_up, empty, news_list, wound_up
 from client.widgets import Rect, card, paragraph, pill, split_columns, split_rows, text
 from game.scenario import ScenarioError, load_scenario
 
@@ -43,6 +43,9 @@ class BriefingScene(Scene):
         team = self.model.team
         if team is None:
             empty(surface, theme, rect, "Waiting for the session…")
+            return
+        if wound_up(self.model):
+            draw_wound_up(surface, theme, rect, self.model)
             return
         left, right = split_columns(rect, [1.25, 1.0], theme.px(16))
         self._story(surface, left)

@@ -13,7 +13,14 @@ from client import charts
 from client import theme as t
 from client.icons import SEGMENT_NAMES
 from client.scenes.base import Scene
-from client.scenes.common import COST_NAMES, FAMILY_NAMES, SERVICE_NAMES, empty
+from client.scenes.common import (
+    COST_NAMES,
+    FAMILY_NAMES,
+    SERVICE_NAMES,
+    draw_wound_up,
+    empty,
+    wound_up,
+)
 from client.widgets import Rect, card, split_columns, split_rows, text
 
 FEE_WORDS = {
@@ -103,6 +110,9 @@ class CanvasScene(Scene):
         theme = self.theme
         if self.model.team is None:
             empty(surface, theme, rect, "Waiting for the cluster's figures…")
+            return
+        if wound_up(self.model):
+            draw_wound_up(surface, theme, rect, self.model)
             return
         boxes = canvas_boxes(self.model)
         gap = theme.px(10)

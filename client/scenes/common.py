@@ -89,3 +89,39 @@ def news_list(surface: pygame.Surface, theme: Theme, items: list, inner: Rect, g
         if y > inner.bottom - theme.px(18):
             break
     return y
+
+
+def wound_up(model) -> bool:
+    """True once the team's organization has been wound up: its screens say only that."""
+    team = model.team
+    return bool(team is not None and team.view.wound_up)
+
+
+def wound_up_words(model) -> str:
+    """The one thing a wound-up organization's screens say."""
+    years = sorted(r.round for r in model.reports.values() if r.wound_up)
+    when = f" in year {years[0]}" if years else ""
+    return (
+        f"Your cluster organization was wound up{when}: its emergency loan grew past what "
+        "the board could carry. It has no cash, staff, members or budget any more, and "
+        "decides nothing; its remaining years score nothing. The history and the game's "
+        "newspapers stay open."
+    )
+
+
+def draw_wound_up(surface: pygame.Surface, theme: Theme, rect: Rect, model) -> None:
+    """Draw the wound-up notice in place of the team's figures."""
+    inner = card(surface, theme, rect, "Wound up")
+    text(surface, theme, "Wound up", inner.topleft, 30, t.VERMILLION, True)
+    area = Rect(inner.x, inner.y + theme.px(50), min(inner.width, theme.px(720)), inner.height)
+    paragraph(surface, theme, wound_up_words(model), area, 16, t.TEXT)
+
+
+def game_score(model, team: str) -> float | None:
+    """The team's game score as the leaderboard has it (the one number called score)."""
+    board = model.public.leaderboard if model.public is not None else []
+    row = next((r for r in board if r.team == team), None)
+    if row is not None:
+        return row.score
+    report = model.team.view.last_report if model.team is not None else None
+    return report.score.game_score if report is not None else None

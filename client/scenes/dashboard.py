@@ -13,10 +13,13 @@ from client.scenes.common import (
     FAMILY_NAMES,
     KPI_NAMES,
     SEGMENTS,
+    draw_wound_up,
     empty,
+    game_score,
     rank_of,
     segment_row,
     tile,
+    wound_up,
 )
 from client.widgets import Rect, card, split_columns, split_rows, text
 
@@ -28,6 +31,9 @@ class DashboardScene(Scene):
         team = self.model.team
         if team is None:
             empty(surface, self.theme, rect, "Waiting for the cluster's figures…")
+            return
+        if wound_up(self.model):
+            draw_wound_up(surface, self.theme, rect, self.model)
             return
         gap = self.theme.px(14)
         tiles, middle, bottom = split_rows(rect, [0.9, 2.1, 2.4], gap)
@@ -46,7 +52,8 @@ class DashboardScene(Scene):
         report = view.last_report
         rank, teams = rank_of(model, model.team.team)
         runway = f"runway {report.runway_months:.1f} months" if report else "runway after year 1"
-        score = f"{report.score.game_score:.1f}" if report else "–"
+        shown = game_score(model, model.team.team)
+        score = f"{shown:.1f}" if shown is not None else "–"
         cells = split_columns(rect, [1] * 6, gap)
         staff = report.staff if report else None
         tile(
@@ -62,7 +69,7 @@ class DashboardScene(Scene):
             surface,
             theme,
             cells[1],
-            "Score",
+            "Game score",
             score,
             f"rank {rank} of {teams}" if rank else "no rank yet",
             t.BLUE,

@@ -21,7 +21,7 @@ import pygame
 from client import budget as money_rules
 from client.scenes import decisions_view as look
 from client.scenes.base import Scene
-from client.scenes.common import KPI_NAMES, SEGMENTS, SERVICE_NAMES
+from client.scenes.common import KPI_NAMES, SEGMENTS, SERVICE_NAMES, draw_wound_up, wound_up
 from client.widgets import Control, Rect, split_columns, split_rows
 from game.decisions import decision_fields, field_spec
 from game.metadata import FieldSpec
@@ -54,7 +54,6 @@ class DecisionsScene(Scene):
     def __init__(self, app: Any) -> None:
         super().__init__(app)
         self.section = 0
-        self.chosen_total: float | None = None
         self._round = 0
 
     # ------------------------------------------------------------ the draft as shown
@@ -97,8 +96,22 @@ class DecisionsScene(Scene):
         return float(value)
 
     def total(self, values: dict[str, Any] | None = None) -> float:
+        """The service budget of the draft on this screen: the sum of its lines."""
         values = values or self.values()
-        return money_rules.total_for(values["budget"], self.chosen_total)
+        return money_rules.allocated(values["budget"])
+
+    def last_year(self) -> float:
+        """Last year's service budget: the standing policy, the same for every teammate."""
+        team = self.model.team
+        return money_rules.allocated(dict(team.view.budget)) if team is not None else 0.0
+
+    def remainder(self, values: dict[str, Any] | None = None) -> float:
+        values = values or self.values()
+        return money_rules.remainder(values["budget"], self.last_year())
+
+    def scale(self, values: dict[str, Any] | None = None) -> float:
+        values = values or self.values()
+        return money_rules.scale(values["budget"], self.last_year())
 
     # ------------------------------------------------------------ layout
 
@@ -114,7 +127,7 @@ class DecisionsScene(Scene):
         return tabs, body, side
 
     def controls(self, rect: Rect) -> list[Control]:
-        if self.model.team is None:
+        if self.model.team is None or wound_up(self.model):
             return []
         tabs, body, side = self.regions(rect)
         found = [
@@ -224,13 +237,7 @@ class DecisionsScene(Scene):
 
     def update(self, dt: float) -> None:
         if self.model.team is not None and self.model.team.view.round != self._round:
-            self._round, self.chosen_total = self.model.team.view.round, None
-            self.chosen_total = self.total()
-
-    def _hold_total(self, values: dict[str, Any]) -> float:
-        """Fix the total before a line moves, so lowering a line frees a remainder."""
-        self.chosen_total = self.total(values)
-        return self.chosen_total
+            self._round = self.model.team.view.round
 
     def activate(self, control: Control) -> None:
         kind, _, key = control.id.partition(":")
@@ -278,9 +285,8 @@ class DecisionsScene(Scene):
         if kind == "total":
             self._set_total(self.total(values) + step * money_rules.TOTAL_STEP, values)
         elif kind == "line":
-            total = self._hold_total(values)
             new = values["budget"].get(key, 0.0) + step * money_rules.TOTAL_STEP / 5
-            self.model.edit("budget", money_rules.set_line(values["budget"], key, new, total))
+            self.model.edit("budget", money_rules.set_line(values["budget"], key, new))
         elif kind == "staff":
             self._step_staff(key, step, values)
         elif kind == "fee":
@@ -299,10 +305,9 @@ class DecisionsScene(Scene):
             self.model.edit(key, step_value(spec, values[key], step))
 
     def _set_total(self, total: float, values: dict[str, Any]) -> None:
-        shrunk, total = money_rules.set_total(values["budget"], total)
-        self.chosen_total = total
-        if shrunk != values["budget"]:
-            self.model.edit("budget", shrunk)
+        scaled = money_rules.set_total(values["budget"], total)
+        if scaled != values["budget"]:
+            self.model.edit("budget", scaled)
 
     def _step_staff(self, key: str, step: int, values: dict[str, Any]) -> None:
         staffing = dict(values["staffing"])
@@ -328,10 +333,8 @@ class DecisionsScene(Scene):
         kind, _, key = control.id.partition(":")
         values = self.values()
         if kind == "line":
-            total = self._hold_total(values)
-            self.model.edit(
-                "budget", money_rules.set_line(values["budget"], key, fraction * total, total)
-            )
+            track = self.scale(values)
+            self.model.edit("budget", money_rules.set_line(values["budget"], key, fraction * track))
         elif kind == "recruit":
             self._set_recruit(key, fraction, values)
 
@@ -365,5 +368,8 @@ class DecisionsScene(Scene):
 
     def draw(self, surface: pygame.Surface, rect: Rect) -> None:
         if self.model.team is None:
+            return
+        if wound_up(self.model):
+            draw_wound_up(surface, self.theme, rect, self.model)
             return
         look.draw(self, surface, rect)

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from client import budget as money_rules
 from client import charts, chrome
 from client import theme as t
 from client.icons import SEGMENT_NAMES
@@ -282,17 +281,15 @@ def _budget(
     left, right = split_columns(body, [1.6, 1.0], theme.px(16))
     card(surface, theme, left, field_spec("budget").label)
     total = scene.total(values)
+    track = scene.scale(values)
     rows = budget_rows(theme, left)
-    text(surface, theme, "Total budget", rows[0][0].midleft, 15, t.TEXT, True, "midleft")
+    text(surface, theme, "Service budget", rows[0][0].midleft, 15, t.TEXT, True, "midleft")
     stepper(surface, theme, controls["total"], charts.money(total), scene.focus == "total")
-    rest = money_rules.remainder(values["budget"], total)
     for line, (label, _) in zip(SERVICE_NAMES, rows[1:], strict=True):
         c = controls[f"line:{line}"]
         value = values["budget"].get(line, 0.0)
         text(surface, theme, SERVICE_NAMES[line], label.midleft, 14, t.TEXT, anchor="midleft")
-        fraction = value / total if total else 0.0
-        limit = (value + rest) / total if total else 0.0
-        slider(surface, theme, c, fraction, scene.focus == c.id, limit=limit)
+        slider(surface, theme, c, value / track, scene.focus == c.id)
         text(
             surface,
             theme,
@@ -306,27 +303,19 @@ def _budget(
     note = Rect(
         left.x + theme.px(16), left.bottom - theme.px(44), left.width - theme.px(32), theme.px(30)
     )
-    color = t.GREEN if rest == 0 else t.ORANGE
-    text(
-        surface,
-        theme,
-        f"Shared out {charts.money(total - rest)}",
-        note.midleft,
-        14,
-        t.MUTED,
-        anchor="midleft",
-    )
-    text(
-        surface,
-        theme,
-        f"Remainder {charts.money(rest)}",
-        note.midright,
-        15,
-        color,
-        True,
-        "midright",
-    )
+    left_words, right_words = budget_note(scene.last_year(), scene.remainder(values))
+    text(surface, theme, left_words, note.midleft, 14, t.MUTED, anchor="midleft")
+    color = t.GREEN if scene.remainder(values) >= 0 else t.ORANGE
+    text(surface, theme, right_words, note.midright, 15, color, True, "midright")
     _staff(scene, surface, right, controls, values)
+
+
+def budget_note(last_year: float, rest: float) -> tuple[str, str]:
+    """The words under the service lines: last year's service budget and the remainder."""
+    left = f"Last year's service budget {charts.money(last_year)}"
+    if rest >= 0:
+        return left, f"Remainder {charts.money(rest)}"
+    return left, f"Over last year's by {charts.money(-rest)}"
 
 
 def _staff(

@@ -7,7 +7,7 @@ import pygame
 from client import charts
 from client import theme as t
 from client.scenes.base import Scene
-from client.scenes.common import FAMILY_NAMES, KPI_NAMES, empty, news_list
+from client.scenes.common import FAMILY_NAMES, KPI_NAMES, draw_wound_up, empty, news_list, wound_up
 from client.widgets import Rect, card, split_columns, split_rows, text
 
 
@@ -24,6 +24,10 @@ class ResultsScene(Scene):
             )
             return
         top, paper = split_rows(rect, [1.45, 1.0], theme.px(14))
+        if wound_up(self.model):
+            draw_wound_up(surface, theme, top, self.model)
+            self._paper(surface, paper)
+            return
         news, kpis = split_columns(top, [1.0, 1.0], theme.px(14))
         self._news(surface, news, report)
         self._kpis(surface, kpis, report)
@@ -41,7 +45,7 @@ class ResultsScene(Scene):
             ),
             ("Cash", charts.money(report.cash), None),
             ("Revenue", charts.money(report.revenue_total), None),
-            ("Score", f"{report.score.round_total:.1f}", None),
+            ("Points this year", f"{report.score.round_total:.1f}", None),
         ]
         cells = split_columns(
             Rect(inner.x, inner.bottom - theme.px(52), inner.width, theme.px(52)),
@@ -150,20 +154,20 @@ class ResultsScene(Scene):
 def draw_newspaper(
     surface: pygame.Surface, theme, rect: Rect, rows, own: str = "", size: float = 14
 ) -> None:
-    """Draw the public table of every team: rank, team, players, budget, mix, stage, score."""
+    """Draw the public table of every team: rank, team, total costs, mix, stage, game score."""
     heads = (
         ("#", 0.0),
         ("Team", 0.05),
-        ("Budget", 0.38),
+        ("Total costs", 0.38),
         ("Financing mix", 0.42),
         ("Stage", 0.76),
-        ("Score", 1.0),
+        ("Game score", 1.0),
     )
     line = theme.px(size * 2.0)
     for label, share in heads:
-        anchor = "topright" if label in ("Budget", "Score") else "topleft"
+        anchor = "topright" if label in ("Total costs", "Game score") else "topleft"
         x = rect.x + round(rect.width * share)
-        if label == "Budget":
+        if label == "Total costs":
             x = rect.x + round(rect.width * 0.40)
         text(surface, theme, label.upper(), (x, rect.y), size * 0.72, t.MUTED, True, anchor)
     y = rect.y + theme.px(size * 1.5)

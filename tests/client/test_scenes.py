@@ -53,21 +53,25 @@ def decisions(app: App) -> DecisionsScene:
     return scene
 
 
-def test_budget_sliders_always_add_up_to_the_budget(app: App) -> None:
+def test_the_service_budget_is_its_lines_and_the_remainder_last_years_rest(app: App) -> None:
     scene = decisions(app)
-    total = scene.total()
+    last_year = scene.last_year()
+    assert last_year == sum(app.model.team.view.budget.values()) > 0
     for fraction in (1.0, 0.0, 0.7):
         for line in ("matchmaking_events", "member_relations", "collaborative_rd"):
             control = next(c for c in scene.controls(app.content_rect()) if c.id == f"line:{line}")
             scene.slide(control, fraction)
             budget = scene.values()["budget"]
-            assert sum(budget.values()) <= scene.total() == total
+            assert scene.total() == sum(budget.values())
+            assert scene.remainder() == pytest.approx(last_year - scene.total())
+    before = dict(scene.values()["budget"])
     click(app, "total", right_half=True)
-    assert scene.total() == total + 5_000
+    after = scene.values()["budget"]
+    assert scene.total() == pytest.approx(sum(before.values()) + 5_000, abs=5_000)
+    assert all(after[k] >= before[k] for k in before)  # every line grows in proportion
     for _ in range(4):
         click(app, "line:startup_programs", right_half=True)
-    budget = scene.values()["budget"]
-    assert sum(budget.values()) <= scene.total()
+    assert scene.total() == sum(scene.values()["budget"].values())
 
 
 def test_keyboard_moves_focus_and_steps_a_slider(app: App) -> None:

@@ -16,6 +16,8 @@ async def scripted_player(client: Client, hire: float) -> None:
     """Edit the draft a field at a time like a person would, then submit it."""
     for round_no in range(1, ROUNDS + 1):
         await client.wait_for(lambda c, r=round_no: c.phase == "decisions" and c.round == r)
+        if client.team_state["view"]["wound_up"]:
+            continue  # a wound-up organization decides nothing; the round does not wait for it
         await client.edit_draft(staffing={"hire_fte": hire if round_no == 1 else 0.0})
         await client.edit_draft(recruitment={"startup": 0.5, "sme": 0.6})
         reply = await client.submit()
