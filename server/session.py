@@ -66,6 +66,7 @@ from protocol.replies import (
     Welcome,
 )
 from server import controls, views
+from server.presence import Presence
 from server.rounds import RoundHash, RoundRecord, session_hash
 from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_key
 from server.teams import Submitted as SubmittedRecord
@@ -188,7 +189,7 @@ class Session:
         self.pending_cards: list[str] = []
         self.teams: dict[str, Team] = {}
         self.players: dict[str, Player] = {}
-        self.connections: dict[int, Principal] = {}
+        self.connections = Presence()  # connection id -> principal, O(1) questions
         self.newspapers: list[bytes] = []  # packed, one per resolution
         self.hashes: list[RoundHash] = []
         self.last_record: RoundRecord | None = None
@@ -313,15 +314,15 @@ class Session:
         if to.kind == "everyone":
             return list(self.connections)
         if to.kind == "team":
-            return [c for c, p in self.connections.items() if p.team == to.target]
+            return self.connections.of_team(to.target)  # type: ignore[arg-type]
         role = Role.FACILITATOR if to.kind == "facilitator" else Role.SPECTATOR
-        return [c for c, p in self.connections.items() if p.role is role]
+        return self.connections.of_role(role)
 
     def is_connected(self, actor: str) -> bool:
-        return any(p.actor == actor for p in self.connections.values())
+        return self.connections.has_actor(actor)
 
     def count_connections(self, role: str) -> int:
-        return sum(1 for p in self.connections.values() if p.role == role)
+        return self.connections.count_role(role)
 
     def push_views(
         self, now: float, teams: list[Team] | None = None, facilitator_reports: bool = True
