@@ -48,6 +48,8 @@ class Team:
     reports: list[bytes] = field(default_factory=list)  # every report, packed
     unpacked: RoundReport | None = None  # the last report while one command runs
     players: list[str] = field(default_factory=list)  # player ids, in order of joining
+    # the game score with the state and weights it was computed for (see views.score)
+    score_memo: tuple[ClusterState, dict[str, float], float] | None = None
 
     @property
     def key(self) -> str:

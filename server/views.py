@@ -123,7 +123,14 @@ def team_forecast(session: Session, team: Team) -> Forecast | None:
 
 
 def score(session: Session, team: Team) -> float:
-    return game_score(team.state.scores, session.weights)
+    """The team's game score, computed once per resolution and set of weights (every view
+    asks for every team's score, and the sum runs over every round played)."""
+    memo = team.score_memo
+    if memo is not None and memo[0] is team.state and memo[1] is session.weights:
+        return memo[2]
+    value = game_score(team.state.scores, session.weights)
+    team.score_memo = (team.state, session.weights, value)
+    return value
 
 
 def ranked(session: Session) -> list[Team]:
