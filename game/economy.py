@@ -269,6 +269,41 @@ class FinanceEconomy(Strict):
     )
 
 
+class ImpactScoreEconomy(Strict):
+    """How the impact component turns KPIs and targets into a score (``game/scoring.py``)."""
+
+    ceiling: Annotated[float, Field(gt=0.0, le=1000.0)] = Field(
+        description="Multiple of the pro-rata yardstick at which a KPI's achievement part "
+        "reaches 1; below it the part rises with the logarithm of the multiple, so every "
+        "doubling counts and the scale never flattens before the ceiling."
+    )
+    due_floor: Share = Field(
+        description="Share of the yardstick (and of a target) due from the first round on, "
+        "whatever the ramp: counted outcomes come in whole units, and one early spin-out "
+        "should not look like many times what was due."
+    )
+    roadmap_weight: Share = Field(
+        description="Weight of the roadmap (targets) in a KPI's part; the rest is achievement."
+    )
+    ambition_floor: NonNegative = Field(
+        description="Target as a multiple of the yardstick at or below which a met target "
+        "earns nothing: writing small numbers is no ambition."
+    )
+    ambition_full: Positive = Field(
+        description="Target as a multiple of the yardstick at which a met target earns the "
+        "full roadmap part; a bigger number earns no more."
+    )
+    miss_penalty: NonNegative = Field(
+        description="Roadmap part lost per unit of the share of a target missed (pro rata)."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ImpactScoreEconomy:
+        if self.ambition_full <= self.ambition_floor:
+            raise ValueError("ambition_full must be above ambition_floor")
+        return self
+
+
 class Economy(Strict):
     """All coefficients of the model; shared defaults live in ``scenarios/economy.toml``."""
 
@@ -277,6 +312,7 @@ class Economy(Strict):
     services: ServiceEconomy
     members: MemberEconomy
     impact: ImpactEconomy
+    impact_score: ImpactScoreEconomy
     finance: FinanceEconomy
 
     @cached_property

@@ -65,7 +65,12 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
     capacity, demand = float(year.workload.capacity), float(year.workload.demand)
     components = {
         "impact": impact_component(
-            kpis, year.policy.targets, scenario.scoring, year.round_no, scenario.rounds
+            kpis,
+            year.policy.targets,
+            scenario.scoring,
+            year.round_no,
+            scenario.rounds,
+            scenario.economy.impact_score,
         ),
         "sustainability": sustainability_component(
             net_cash, costs_total, revenue_total - year.share_sales, level, finance

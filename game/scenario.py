@@ -221,6 +221,10 @@ class Scoring(Strict):
     reference: dict[Kpi, Positive] = Field(
         description="What a strong cluster adds by the last round, per KPI (the yardstick)."
     )
+    ramp: Annotated[float, Field(ge=0.5, le=3.0)] = Field(
+        description="How the yardstick and targets are due over the game: by round r of R, "
+        "the share (r / R) ** ramp of them (1 a straight line; above 1 impact that comes late)."
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Scoring:

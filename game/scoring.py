@@ -10,21 +10,52 @@ replaying the game. Rules against end-of-game exploits:
   running projects (obligations after the last round count now);
 - value impact is cumulative and lags the work behind it, so spending everything
   in the last year adds little, while the runway it burns costs score;
-- ambitious targets count only when met: the roadmap part of the impact score is
-  the square of the share of each target reached times how ambitious the target
-  was, so promising more than the cluster delivers scores less than an honest,
-  ambitious target.
+- impact is scored on a logarithmic scale of what the cluster added against the
+  counterfactual, up to a ceiling far above the yardstick, so a bigger impact
+  always counts and good and excellent boards stay apart;
+- targets pay only when met and ambitious, and cost when missed in proportion to
+  the share missed, so writing big numbers earns nothing for the same play.
 """
 
 from __future__ import annotations
 
-from game.economy import FinanceEconomy
+import math
+
+from game.economy import FinanceEconomy, ImpactScoreEconomy
 from game.scenario import Scoring
 from game.vocabulary import Kpi, Stress
 
 COMPONENTS = ("impact", "sustainability", "engagement", "diversification")
 STRESS_SCORE = {Stress.LOW: 1.0, Stress.MEDIUM: 0.5, Stress.HIGH: 0.0}
-IMPACT_CAP = 1.5  # achieving more than 150 % of the yardstick earns no more
+
+
+def achievement(multiple: float, rules: ImpactScoreEconomy) -> float:
+    """Return a KPI's achievement part, 0..1, from its multiple of the pro-rata yardstick.
+
+    Logarithmic up to the ceiling: each doubling of what the cluster adds earns about
+    the same, so good and excellent boards stay apart over the whole range they reach.
+    """
+    if multiple <= 0:
+        return 0.0
+    return min(math.log1p(multiple) / math.log1p(rules.ceiling), 1.0)
+
+
+def roadmap(
+    got: float, target: float, reference: float, progress: float, rules: ImpactScoreEconomy
+) -> float:
+    """Return a KPI's roadmap part, -miss_penalty..1, for one target.
+
+    A target met pro rata pays only as far as it is ambitious (between
+    ``ambition_floor`` and ``ambition_full`` times the yardstick); a target missed
+    costs in proportion to the share missed. No target neither pays nor costs.
+    """
+    if target <= 0:
+        return 0.0
+    due = target * progress
+    if got >= due:
+        span = rules.ambition_full - rules.ambition_floor
+        return min(max((target / reference - rules.ambition_floor) / span, 0.0), 1.0)
+    return -rules.miss_penalty * (1.0 - max(got, 0.0) / due)
 
 
 def impact_component(
@@ -33,23 +64,23 @@ def impact_component(
     scoring: Scoring,
     round_no: int,
     rounds: int,
+    rules: ImpactScoreEconomy,
 ) -> float:
-    """Score cumulative value impact against the yardstick and the roadmap, pro rata."""
-    progress = round_no / rounds
+    """Score cumulative value impact against the yardstick and the roadmap, pro rata.
+
+    Every KPI is already measured against the counterfactual (``game.impact``); its
+    part mixes achievement on a logarithmic scale and the roadmap, and the mean over
+    the KPIs, never below zero, is scaled to 0..100.
+    """
+    progress = max((round_no / rounds) ** scoring.ramp, rules.due_floor)
+    weight = rules.roadmap_weight
     parts = []
     for kpi, reference in scoring.reference.items():
-        expected = reference * progress
         got = max(achieved.get(kpi, 0.0), 0.0)
-        against_reference = min(got / expected, IMPACT_CAP) / IMPACT_CAP
-        target = targets.get(kpi, 0.0)
-        if target > 0:
-            reached = min(got / (target * progress), 1.0)
-            ambition = min(target / reference, IMPACT_CAP) / IMPACT_CAP
-            roadmap = reached**2 * ambition  # a missed promise costs more than a modest one
-        else:
-            roadmap = 0.0
-        parts.append(0.7 * against_reference + 0.3 * roadmap)
-    return 100.0 * sum(parts) / len(parts)
+        reached = achievement(got / (reference * progress), rules)
+        promise = roadmap(got, targets.get(kpi, 0.0), reference, progress, rules)
+        parts.append((1.0 - weight) * reached + weight * promise)
+    return 100.0 * max(sum(parts) / len(parts), 0.0)
 
 
 def sustainability_component(

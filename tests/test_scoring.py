@@ -12,12 +12,11 @@ import itertools
 import numpy as np
 import pytest
 
-from game.economy import FinanceEconomy
+from game.economy import FinanceEconomy, ImpactScoreEconomy
 from game.finance import concentration
 from game.scenario import Scoring, load_scenario
 from game.scoring import (
     COMPONENTS,
-    IMPACT_CAP,
     diversification_component,
     engagement_component,
     game_score,
@@ -39,8 +38,14 @@ def rules() -> FinanceEconomy:
 
 
 @pytest.fixture(scope="module")
+def impact_rules() -> ImpactScoreEconomy:
+    return load_scenario("grow").economy.impact_score
+
+
+@pytest.fixture(scope="module")
 def scoring() -> Scoring:
-    return Scoring(weights=EQUAL, reference={kpi: 10.0 * (i + 1) for i, kpi in enumerate(Kpi)})
+    reference = {kpi: 10.0 * (i + 1) for i, kpi in enumerate(Kpi)}
+    return Scoring(weights=EQUAL, reference=reference, ramp=1.0)
 
 
 def spread(rng: np.random.Generator, low: float, high: float) -> float:
@@ -55,14 +60,14 @@ def spread(rng: np.random.Generator, low: float, high: float) -> float:
 # ---------------------------------------------------------------- bounds
 
 
-def test_impact_component_is_bounded(scoring: Scoring):
+def test_impact_component_is_bounded(scoring: Scoring, impact_rules: ImpactScoreEconomy):
     rng = np.random.default_rng(SAMPLE_SEED)
     for _ in range(DRAWS):
         rounds = int(rng.integers(1, 21))
         achieved = {kpi: spread(rng, 1e-3, 1e6) for kpi in Kpi}
         targets = {kpi: abs(spread(rng, 1e-3, 1e6)) for kpi in Kpi if rng.random() < 0.5}
         score = impact_component(
-            achieved, targets, scoring, int(rng.integers(1, rounds + 1)), rounds
+            achieved, targets, scoring, int(rng.integers(1, rounds + 1)), rounds, impact_rules
         )
         assert 0.0 <= score <= 100.0, (achieved, targets)
 
@@ -91,10 +96,12 @@ def test_diversification_component_is_bounded():
         assert 0.0 <= diversification_component(float(herfindahl)) <= 100.0
 
 
-def test_the_extremes_reach_zero_and_one_hundred(rules: FinanceEconomy, scoring: Scoring):
+def test_the_extremes_reach_zero_and_one_hundred(
+    rules: FinanceEconomy, scoring: Scoring, impact_rules: ImpactScoreEconomy
+):
     far = {kpi: 1e9 for kpi in Kpi}
-    assert impact_component(far, far, scoring, 5, 10) == pytest.approx(100.0)
-    assert impact_component({}, {}, scoring, 5, 10) == 0.0
+    assert impact_component(far, far, scoring, 5, 10, impact_rules) == pytest.approx(100.0)
+    assert impact_component({}, {}, scoring, 5, 10, impact_rules) == 0.0
     assert sustainability_component(1e9, 1e5, 1e9, Stress.LOW, rules) == pytest.approx(100.0)
     assert sustainability_component(-1e6, 1e5, 0.0, Stress.HIGH, rules) == 0.0
     assert engagement_component(1.0, 1000, 100) == pytest.approx(100.0)
@@ -116,32 +123,58 @@ def test_runway_beyond_the_cap_earns_nothing_more(rules: FinanceEconomy):
     assert score(0.5 * at_cap) < score(at_cap), "runway below the cap still earns score"
 
 
-def test_impact_beyond_its_cap_earns_nothing_more(scoring: Scoring):
-    capped = {kpi: reference * IMPACT_CAP for kpi, reference in scoring.reference.items()}
-    beyond = {kpi: value * 10 for kpi, value in capped.items()}
-    half = {kpi: value / 2 for kpi, value in capped.items()}
-    rounds = 10
-    assert impact_component(beyond, {}, scoring, rounds, rounds) == pytest.approx(
-        impact_component(capped, {}, scoring, rounds, rounds)
-    )
-    assert impact_component(half, {}, scoring, rounds, rounds) < impact_component(
-        capped, {}, scoring, rounds, rounds
-    )
+def _scaled(scoring: Scoring, factor: float) -> dict[Kpi, float]:
+    return {kpi: reference * factor for kpi, reference in scoring.reference.items()}
 
 
-def test_unmet_targets_earn_nothing(scoring: Scoring):
-    ambitious = {kpi: 1e6 for kpi in Kpi}
-    assert impact_component({}, ambitious, scoring, 4, 10) == 0.0
-    achieved = {kpi: reference for kpi, reference in scoring.reference.items()}
-    with_targets = impact_component(achieved, dict(scoring.reference), scoring, 10, 10)
-    without = impact_component(achieved, {}, scoring, 10, 10)
-    assert with_targets > without, "a target met adds the roadmap part"
+def test_impact_beyond_its_ceiling_earns_nothing_more(
+    scoring: Scoring, impact_rules: ImpactScoreEconomy
+):
+    def score(factor: float) -> float:
+        return impact_component(_scaled(scoring, factor), {}, scoring, 10, 10, impact_rules)
+
+    ceiling = impact_rules.ceiling
+    assert score(ceiling) == pytest.approx(100.0 * (1.0 - impact_rules.roadmap_weight))
+    assert score(10 * ceiling) == pytest.approx(score(ceiling))
+    assert score(ceiling / 2) < score(ceiling)
 
 
-def test_impact_is_measured_pro_rata(scoring: Scoring):
-    halfway = {kpi: reference / 2 for kpi, reference in scoring.reference.items()}
-    assert impact_component(halfway, {}, scoring, 5, 10) == pytest.approx(
-        impact_component(dict(scoring.reference), {}, scoring, 10, 10)
+def test_every_doubling_below_the_ceiling_counts(
+    scoring: Scoring, impact_rules: ImpactScoreEconomy
+):
+    """Good and excellent boards stay apart: from half the yardstick to the ceiling,
+    each doubling of what the cluster adds earns at least 8 more points."""
+    factors = [0.5 * 2**i for i in range(5) if 0.5 * 2 ** (i + 1) <= impact_rules.ceiling]
+    assert len(factors) >= 3
+    for low in factors:
+        low_score = impact_component(_scaled(scoring, low), {}, scoring, 10, 10, impact_rules)
+        high = impact_component(_scaled(scoring, 2 * low), {}, scoring, 10, 10, impact_rules)
+        assert high > low_score + 8.0, (low, low_score, high)
+
+
+def test_unmet_targets_cost_and_met_ambitious_targets_pay(
+    scoring: Scoring, impact_rules: ImpactScoreEconomy
+):
+    def score(achieved, targets, round_no=10):
+        return impact_component(achieved, targets, scoring, round_no, 10, impact_rules)
+
+    assert score({}, _scaled(scoring, 1e6), 4) == 0.0
+    achieved = _scaled(scoring, 1.0)
+    without = score(achieved, {})
+    assert score(achieved, _scaled(scoring, 1.0)) > without, "a target met adds the roadmap"
+    assert score(achieved, _scaled(scoring, 3.0)) < without, "a target missed costs"
+    floor = impact_rules.ambition_floor
+    assert score(achieved, _scaled(scoring, floor)) == pytest.approx(without), "no ambition"
+    full = impact_rules.ambition_full
+    assert score(_scaled(scoring, 4.0), _scaled(scoring, 3.0)) == pytest.approx(
+        score(_scaled(scoring, 4.0), _scaled(scoring, full))
+    ), "a bigger number than the yardstick earns no more"
+
+
+def test_impact_is_measured_pro_rata(scoring: Scoring, impact_rules: ImpactScoreEconomy):
+    halfway = _scaled(scoring, 0.5)
+    assert impact_component(halfway, {}, scoring, 5, 10, impact_rules) == pytest.approx(
+        impact_component(_scaled(scoring, 1.0), {}, scoring, 10, 10, impact_rules)
     )
 
 
