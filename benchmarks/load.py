@@ -103,13 +103,13 @@ def ladder(args: argparse.Namespace) -> list[dict[str, Any]]:
             if participants % (teams * args.players):
                 continue
             report = one_run(participants, teams, args)
-            report["repeated"] = False
+            report |= {"repeated": False, "commit": commit(args), "note": args.note}
             if disturbed(report) and args.repeat:
                 again = one_run(participants, teams, args)
                 better = min(
                     (report, again), key=lambda r: (r.get("errors", 1) != 0, disturbance(r))
                 )
-                report = better | {"repeated": True}
+                report = better | {"repeated": True, "commit": commit(args), "note": args.note}
             runs.append(report)
             if args.save:  # after every run: a long ladder stopped half-way keeps its points
                 Path(args.save).write_text(json.dumps(runs, indent=2), encoding="utf-8")
@@ -267,10 +267,21 @@ def section(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"Python {platform.python_version()}, websockets {version('websockets')}"
     )
     ladder_text = ", ".join(f"{n:,}" for n in args.ladder)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in runs:
+        groups.setdefault(r.get("commit") or commit(args), []).append(r)
+    notes = {key: group[0].get("note", "") for key, group in groups.items()}
+    commits = " and ".join(f"commit `{key}`{notes[key]}" for key in groups)
+    tables: list[str] = []
+    for key, group in groups.items():
+        if len(groups) > 1:
+            tables += [f"At commit `{key}`:", ""]
+        tables += [*table(group), ""]
+    newest = list(groups.values())[-1] if groups else []
     lines = [
         HEADING,
         "",
-        f"Measured on {today} at commit `{commit(args)}`{args.note}, on {machine}. "
+        f"Measured on {today} at {commits}, on {machine}. "
         f"Server: {first.get('server', '?')}; load generator: {first.get('load_generator', '?')} "
         "(one process, the project's client library, one connection per player and per "
         f"facilitator). Load average (1 min) before the runs: {low} to {high}. "
@@ -278,7 +289,8 @@ def section(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "engineers' test runs while this is measured: the Disturbance column adds the server's "
         "run-queue wait per second of its CPU (`/proc/PID/task/*/schedstat`: it had work and "
         "waited for its core) and the generator loop's p99 lateness in seconds; a run above "
-        "0.35 was run again and the quieter run kept (marked repeated). Latencies are wall "
+        "0.35 is run again once and the quieter run kept (marked repeated), unless "
+        "`--no-repeat`. Latencies are wall "
         "clock and suffer from it; CPU per participant-round and bytes do not.",
         "",
         "Reproduce with (each run starts its own server on 127.0.0.1, plays, stops everything):",
@@ -300,8 +312,7 @@ def section(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "opens the next round as soon as its console has the results. Rounds take about "
         "6–8 s, so the rounds of all sessions stay close together: the hard case.",
         "",
-        *table(runs),
-        "",
+        *tables,
         "Columns:",
         "",
         "- **Results**: from the moment the last player of a session sends the round's "
@@ -327,9 +338,11 @@ def section(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "connections with `websockets.broadcast`; the time until every client has it "
         "(median of 5).",
         "",
-        "Against the issue's targets:",
+        "Against the issue's targets"
+        + (f" (at commit `{list(groups)[-1]}`)" if len(groups) > 1 else "")
+        + ":",
         "",
-        *verdicts(runs),
+        *verdicts(newest),
         "",
     ]
     if args.findings:
@@ -372,14 +385,21 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run at most")
     parser.add_argument("--no-repeat", dest="repeat", action="store_false")
     parser.add_argument("--save", default=None, help="also write the runs' JSON here")
-    parser.add_argument("--load", default=None, help="write the section from saved runs")
+    parser.add_argument("--load", default=None, help="write the section from saved runs (FILE,...)")
     parser.add_argument("--commit", default=None, help="the commit measured (default: git)")
     parser.add_argument("--note", default="", help="added after the commit, e.g. ' (and ...)'")
     parser.add_argument("--findings", default=None, help="a Markdown file appended to the section")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--out", type=Path, default=DOC, help="the document to update")
     args = parser.parse_args()
-    runs = json.loads(Path(args.load).read_text(encoding="utf-8")) if args.load else ladder(args)
+    if args.load:  # one or more saved ladders, comma-separated, oldest first
+        runs = [
+            run
+            for name in args.load.split(",")
+            for run in json.loads(Path(name).read_text(encoding="utf-8"))
+        ]
+    else:
+        runs = ladder(args)
     if args.save:
         Path(args.save).write_text(json.dumps(runs, indent=2), encoding="utf-8")
     text = section(runs, args)
