@@ -2,6 +2,7 @@
 
     python benchmarks/hardening.py fuzz --messages 100000     # every phase, every type
     python benchmarks/hardening.py readers --clients 1000 --seconds 60
+    python benchmarks/hardening.py sync --commands 300           # the cost of fsync
 
 ``fuzz`` starts ``clusterboard serve`` on 127.0.0.1, builds one session in each
 phase (lobby, briefing, decisions, paused, results, finished; rebuilt every
@@ -36,6 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
 from protocol.messages import CLIENT_TYPES  # noqa: E402
+from server.store import Store  # noqa: E402
 
 FIELDS = [
     "round", "changes", "decisions", "seconds", "team", "name", "code", "token", "protocol",
@@ -212,6 +215,7 @@ async def fuzz(args: argparse.Namespace) -> dict[str, Any]:
     by_phase: collections.Counter[str] = collections.Counter()
     types_sent: set[str] = set()
     leaks = changed_by_refusal = server_side = 0
+    details: list[dict[str, Any]] = []
     reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 
     def events() -> int:
@@ -239,6 +243,8 @@ async def fuzz(args: argparse.Namespace) -> dict[str, Any]:
                 table.senders[who] = await connect(url, max_size=None)
                 sent += 1
                 continue
+            if _raw_id(frame) != f"m{sent}":  # unmatched reply: wait for the server to be done
+                await request(table.senders[who], {"type": "get_view", "id": f"sync{sent}"})
             sent += 1
             by_phase[table.phase] += 1
             if isinstance(frame, str) and frame.startswith('{"type": "'):
@@ -258,6 +264,9 @@ async def fuzz(args: argparse.Namespace) -> dict[str, Any]:
                     server_side += 1
                 else:
                     changed_by_refusal += 1
+                    details.append(
+                        {"sent": str(frame)[:300], "reply": reply, "logged": sorted(kinds)}
+                    )
     elapsed = time.perf_counter() - started
     stalled = 0
     for table in tables:
@@ -280,6 +289,7 @@ async def fuzz(args: argparse.Namespace) -> dict[str, Any]:
         "tracebacks_in_replies": leaks,
         "refused_but_changed_the_log": changed_by_refusal,
         "server_commands_logged_meanwhile": server_side,
+        "refusals_that_changed_the_log": details[:10],
         "stalled_sessions": stalled,
         "server_tracebacks": sum(1 for line in lines if "trace" in line),
         "server_failures": sum(
@@ -342,6 +352,7 @@ async def readers(args: argparse.Namespace) -> dict[str, Any]:
             peak = max(peak, rss_mib(process.pid))
         await asyncio.sleep(0.05)
     end_rss = rss_mib(process.pid)
+    health = await asyncio.to_thread(_health, port)
     log = (work / "server.log").read_text()
     dropped = log.count('"slow_reader_dropped"')
     for ws in crowd:
@@ -357,14 +368,59 @@ async def readers(args: argparse.Namespace) -> dict[str, Any]:
         "rss_mib_peak": round(peak, 1),
         "rss_mib_end": round(end_rss, 1),
         "dropped": dropped,
+        "connections_left": health["connections"],
         "other_session_ms_before": _summary(before_ms),
         "other_session_ms_during": _summary(during_ms),
     }
 
 
+async def sync_cost(args: argparse.Namespace) -> dict[str, Any]:
+    """Round trips of an acknowledged command (the facilitator's ``extend``, a cheap one)
+    with fsync (full) and without (normal), and appends to the log alone."""
+    result = {}
+    for mode in ("full", "normal"):
+        work = Path(tempfile.mkdtemp(prefix="clusterboard-sync-"))
+        process, port = await start_server(
+            work / "s.db", work / "server.log", "--rate", "1000000", "--sync", mode
+        )
+        url = f"ws://127.0.0.1:{port}"
+        facilitator, created = await _hello(url, {"type": "create_session", "seed": 1})
+        join = {"type": "join", "code": created["code"], "team": "T", "name": "P"}
+        player, _ = await _hello(url, join)
+        for kind in ("start", "open_round"):
+            await request(facilitator, {"type": kind, "id": kind})
+        times = []
+        started = time.perf_counter()
+        for n in range(args.commands):
+            begun = time.perf_counter()
+            await request(facilitator, {"type": "extend", "id": f"e{n}", "seconds": 1})
+            times.append(1000 * (time.perf_counter() - begun))
+        elapsed = time.perf_counter() - started
+        result[mode] = _summary(times) | {"per_second": round(args.commands / elapsed)}
+        for ws in (facilitator, player):
+            await ws.close()
+        await stop_server(process)
+        store = Store(work / "appends.db", durable=mode == "full")
+        record = {"session": "s", "code": "C", "now": 0.0, "seq": 1, "message": {}}
+        store.create(record, "lobby")
+        started = time.perf_counter()
+        for seq in range(2, 2 + args.commands):
+            store.append("s", record | {"seq": seq, "message": {"type": "x" * 200}}, "lobby", None)
+        result[mode]["log_appends_per_second"] = round(
+            args.commands / (time.perf_counter() - started)
+        )
+        store.close()
+    return result
+
+
 async def _hello(url: str, message: dict[str, Any]) -> tuple[ClientConnection, dict[str, Any]]:
     ws = await connect(url, max_size=None)
     return ws, await request(ws, {"protocol": 1, "id": "h"} | message)
+
+
+def _health(port: int) -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as response:
+        return json.load(response)
 
 
 def _summary(values: list[float]) -> dict[str, float]:
@@ -386,8 +442,10 @@ def main() -> int:
     crowd_parser = commands.add_parser("readers")
     crowd_parser.add_argument("--clients", type=int, default=1000)
     crowd_parser.add_argument("--seconds", type=float, default=60.0)
+    sync_parser = commands.add_parser("sync")
+    sync_parser.add_argument("--commands", type=int, default=300)
     args = parser.parse_args()
-    run = fuzz if args.command == "fuzz" else readers
+    run = {"fuzz": fuzz, "readers": readers, "sync": sync_cost}[args.command]
     result = asyncio.run(run(args))
     print(json.dumps(result, indent=2))
     return 0

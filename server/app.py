@@ -95,7 +95,7 @@ class ServerConfig:
     housekeeping: float = 5.0  # seconds between rounds of housekeeping
     behind_buffer: int = 64 * 1024  # bytes waiting for a client: past this, views wait
     drop_buffer: int = 1024 * 1024  # past this, the client is dropped (it can resume)
-    send_buffer: int = 256 * 1024  # the kernel's send buffer per connection (SO_SNDBUF)
+    send_buffer: int = 64 * 1024  # the kernel's send buffer per connection (SO_SNDBUF)
 
 
 @dataclass
