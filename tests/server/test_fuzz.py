@@ -103,7 +103,9 @@ class Background:
 
     def __init__(self, db: str) -> None:
         self.loop = asyncio.new_event_loop()
-        self.server = Server(ServerConfig(port=0, db=db, rate=1e6, burst=1e6))
+        # the stranger never says hello on purpose: no hello deadline here
+        config = ServerConfig(port=0, db=db, rate=1e6, burst=1e6, hello_timeout=0.0)
+        self.server = Server(config)
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.call(self.server.start())
