@@ -231,7 +231,7 @@ function render() {
     state.good ? h("p", { class: "banner good", role: "status", text: state.good }) : null,
     h("div", { class: "grid" }, joinCard(fac), roundCard(fac)),
     teamsCard(fac),
-    h("div", { class: "grid" }, eventsCard(fac), botsCard(fac), weightsCard(fac)),
+    h("div", { class: "grid" }, eventsCard(fac), botsCard(fac), weightsCard(fac), broadcastCard()),
     h("section", { class: "card", "aria-labelledby": "k-board" }, h("h2", { id: "k-board", text: "Leaderboard" }), leaderboard(fac.leaderboard)),
   ].filter(Boolean));
   if (!document.getElementById("end-dialog")) document.body.append(endDialog());
@@ -314,6 +314,7 @@ function endDialog() {
 function teamsCard(fac) {
   const strategies = state.strategies;
   const rows = fac.teams.map((team) => {
+    const open = fac.teams.filter((t) => t.team !== team.team && !t.removed && !t.computer);
     const players = team.players.map((p) => `${p.name}${p.connected ? "" : " (away)"}`).join(", ") || "–";
     const who = h("div", {}, team.computer ? `computer: ${team.computer}` : players,
       team.removed ? null : h("div", { class: "row" }, team.players.map((p) =>
@@ -325,10 +326,20 @@ function teamsCard(fac) {
             }
           },
           text: `Remove ${p.name}`,
-        }))));
+        })).concat(open.length ? team.players.map((p) => {
+          const target = h("select", { id: `mv-${p.id}`, "aria-label": `Team to move ${p.name} to` },
+            open.map((t) => h("option", { value: t.team, text: t.team })));
+          return h("span", { class: "row" }, target,
+            h("button", { type: "button", class: "secondary small", "data-move": p.name,
+              onclick: () => send({ type: "move_player", player: p.id, team: target.value }, `${p.name} moved to ${target.value}.`),
+              text: `Move ${p.name}` }));
+        }) : [])));
     const submitted = team.removed ? "removed" : team.computer ? "always ready" : team.submitted ? "submitted" : "not yet";
     const choose = h("select", { id: `r-${team.seat}`, "aria-label": `Strategy for ${team.team}` }, strategies.map((s) => h("option", { value: s.id, text: s.id })));
     const actions = team.removed ? "" : h("div", { class: "row" },
+      team.computer && team.players.length
+        ? h("button", { type: "button", class: "secondary", onclick: () => send({ type: "reinstate_team", team: team.team }, `${team.team} is back in its players' hands.`), text: "Give back to players" })
+        : null,
       h("span", {}, choose),
       h("button", { type: "button", class: "secondary", onclick: () => send({ type: "replace_team", team: team.team, strategy: choose.value }, `${team.team} is now computer-run.`), text: "Hand to computer" }),
       h("button", { type: "button", class: "secondary", onclick: () => {
@@ -385,6 +396,23 @@ function botsCard(fac) {
       name.value = "";
       send({ type: "add_bot", team, strategy: strategy.value }, `${team} joined, run by ${strategy.value}.`);
     }, text: "Add the team" }));
+}
+
+function broadcastCard() {
+  const shown = state.public?.announcement;
+  const text = h("input", { id: "k-broadcast", type: "text", maxlength: 280, autocomplete: "off" });
+  return h("section", { class: "card", "aria-labelledby": "k-say" },
+    h("h2", { id: "k-say", text: "Message to every screen" }),
+    h("p", { class: "muted", id: "k-shown", text: shown ? `Showing: ${shown}` : "Nothing shown." }),
+    h("div", { class: "field" }, h("label", { for: "k-broadcast", text: "Message" }), text),
+    h("div", { class: "row" },
+      h("button", { type: "button", id: "b-say", onclick: () => {
+        const words = text.value.trim();
+        if (!words) return;
+        text.value = "";
+        send({ type: "broadcast", text: words }, "The message is on every screen.");
+      }, text: "Show it" }),
+      h("button", { type: "button", class: "secondary", disabled: !shown, onclick: () => send({ type: "broadcast", text: "" }, "The message is taken down."), text: "Take it down" })));
 }
 
 function weightsCard(fac) {

@@ -251,6 +251,13 @@ function receive(message) {
       else if (message.newspaper) keepLast(state.history, message.newspaper);
       takeTimer(message.timer);
       break;
+    case "welcome": // moved to another team by the facilitator
+      if (message.team && state.seat) {
+        state.seat.team = message.team;
+        keepSeat(state.seat);
+        announce(`You are now on the team ${message.team}.`);
+      }
+      return;
     case "removed":
       forgetSeat(state.seat.code);
       main.replaceChildren(h("div", { class: "banner bad", role: "alert", text: `You were removed from the session: ${message.reason}` }));
@@ -286,7 +293,7 @@ function takeTeam(message) {
   if (message.reports) state.reports = message.reports;
   else if (message.view.last_report) keepLast(state.reports, message.view.last_report);
   state.team = message;
-  if (!before || before.view.round !== message.view.round) {
+  if (!before || before.view.round !== message.view.round || before.team !== message.team) {
     state.pending = {};
     state.inflight = [];
     state.submitProblems = [];
@@ -423,13 +430,20 @@ function render() {
 }
 
 function renderBannerOnly() {
-  const old = main.querySelector(":scope > .banner, :scope > .banner-slot");
+  const old = main.querySelector(":scope > .banner-slot");
   if (old) old.replaceWith(bannerNode());
 }
 
 function bannerNode() {
-  if (!state.banner) return h("div", { class: "banner-slot" });
-  return h("div", { class: "banner bad", role: "alert", text: state.banner });
+  const notes = [];
+  if (state.public?.announcement) {
+    notes.push(h("p", { class: "banner", id: "announcement", role: "status" }, h("strong", { text: "From the facilitator: " }), state.public.announcement));
+  }
+  if (state.public && state.public.facilitator_present === false && state.timer?.phase !== "finished") {
+    notes.push(h("p", { class: "banner muted", text: "The facilitator's console is away; an open round still closes on time." }));
+  }
+  if (state.banner) notes.push(h("p", { class: "banner bad", role: "alert", text: state.banner }));
+  return h("div", { class: "banner-slot" }, notes);
 }
 
 function renderBar() {

@@ -69,6 +69,7 @@ function render() {
   const showJoin = ["lobby", "briefing"].includes(t.phase) || !pub.newspaper;
   main.replaceChildren(
     h("h1", { class: "visually-hidden", text: "Cluster Board projector" }),
+    pub.announcement ? h("p", { class: "banner", id: "announcement", role: "status", text: pub.announcement }) : h("span"),
     h("div", { class: "projector-grid" },
       h("section", { class: "card", "aria-labelledby": "j-title" },
         h("h2", { id: "j-title", text: "Join the game" }),

@@ -241,8 +241,9 @@ def test_every_page_has_labels_names_and_one_heading(site, browser) -> None:
 def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     host = browser()
     code = create_session(host, site, rounds=3)
-    ana = browser()
+    ana, dee = browser(), browser()
     join(ana, site, code, "North", "Ana")
+    join(dee, site, code, "South", "Dee")
     click(host, "#b-start")
     wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
     host.find_element(By.ID, "k-minutes").clear()
@@ -263,6 +264,7 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     ana.execute_script("arguments[0].scrollIntoView({block: 'center'})", choice)
     choice.click()
     wait(host, lambda d: "not yet" in text_of(d, "#teams"), "the console's team row")
+    click(dee, "#submit")
     click(ana, "#submit")
     wait(ana, lambda d: screen(d) == "Results", "the results")
     assert "pandemic" in text_of(ana, "main").lower()
@@ -282,6 +284,14 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     wait(ana, lambda d: "Cy" in text_of(d, "#board-members"), "Cy on Ana's board")
     assert "Ana (you)" in text_of(ana, "#board-members")
     wait(host, lambda d: "Remove Cy" in text_of(d, "#teams"), "Cy on the console")
+    click(host, '#teams button[data-move="Cy"]')  # to South, the only other team
+    wait(cy, lambda d: "South" in text_of(d, "#bar .info"), "Cy moved to South")
+
+    host.find_element(By.ID, "k-broadcast").send_keys("Coffee break until 11:00")
+    click(host, "#b-say")
+    for page in (ana, cy):
+        wait(page, lambda d: "Coffee break" in text_of(d, "#announcement"), "the message")
+
     click(host, '#teams button[data-player="Cy"]')
     host.switch_to.alert.accept()
     wait(cy, lambda d: "removed" in text_of(d, "main"), "Cy told of the removal")
