@@ -8,7 +8,10 @@ in the teams table; the "Selected" row then acts on it.
 
 from __future__ import annotations
 
+import csv
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import pygame
@@ -17,6 +20,7 @@ from client.console_view import draw_console, layout
 from client.scenes.base import Scene
 from client.widgets import Control, Rect
 from game.strategies import STRATEGIES
+from protocol.grading import STUDENT_COLUMNS, STUDENTS_FILE, student_rows
 
 WEIGHTS = ("impact", "sustainability", "engagement", "diversification")
 TIMER_STEP = 60.0
@@ -33,6 +37,26 @@ def player_page(url: str, code: str) -> str:
 
 def http_base(url: str) -> str:
     return url.rstrip("/").replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+
+
+EXPORT_ENV = "CLUSTERBOARD_EXPORT_DIR"
+
+
+def export_folder() -> Path:
+    """Where the console writes its exports: $CLUSTERBOARD_EXPORT_DIR or ~/clusterboard-exports."""
+    return Path(os.environ.get(EXPORT_ENV) or Path.home() / "clusterboard-exports")
+
+
+def export_students(state, folder: Path) -> Path:
+    """Write the per-student CSV (protocol.grading) of the session; return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{state.code}-{STUDENTS_FILE}"
+    rows = student_rows([s.model_dump() for s in state.students])
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=STUDENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 class ConsoleScene(Scene):
@@ -55,6 +79,7 @@ class ConsoleScene(Scene):
         self.armed = ""  # a destructive control clicked once, waiting for the second click
         self.armed_until = 0.0
         self.show_token = False
+        self.last_export: Path | None = None
 
     # ------------------------------------------------------------ reading the model
 
@@ -221,6 +246,7 @@ class ConsoleScene(Scene):
             "apply_weights": (live, NOT_NOW),
             "projector": (True, ""),
             "token": (self.state() is not None, ""),
+            "export": (self.state() is not None, NOT_NOW),
             "end": (live, NOT_NOW),
         }
 
@@ -303,7 +329,18 @@ class ConsoleScene(Scene):
             self.app.show("projector")
         if key == "token":
             self.show_token = not self.show_token
+        if key == "export" and self.state() is not None:
+            self._export()
         return None
+
+    def _export(self) -> None:
+        try:
+            path = export_students(self.state(), export_folder())
+        except OSError as error:
+            self.model.say(f"Cannot write the export: {error.strerror or error}", "bad", 10.0)
+            return
+        self.last_export = path
+        self.model.say(f"Per-student CSV written to {path}", "good", 10.0)
 
     def _bot_name(self) -> str:
         state = self.state()

@@ -44,6 +44,7 @@ BUTTONS = {
     "apply_weights": "Apply weights",
     "projector": "Projector mode",
     "token": "Show token",
+    "export": "Export for grading",
     "end": "End game",
 }
 ARMED = {
@@ -96,7 +97,7 @@ def layout(theme: Theme, rect: Rect, state=None) -> dict:
     r3 = cells(rows[3], [1.3, 1.0, 1.3, 1.0, 1.0])
     r4 = cells(rows[4], [2.9, 1.2, 1.0])
     r5 = cells(rows[5], [1, 1, 1, 1, 1.1])
-    r6 = cells(rows[6], [1, 1, 1.3])
+    r6 = cells(rows[6], [1, 1, 1, 1.3])
     spots = {
         "start": r0[0],
         "practice": r0[1],
@@ -123,7 +124,8 @@ def layout(theme: Theme, rect: Rect, state=None) -> dict:
         "apply_weights": r5[4],
         "projector": r6[0],
         "token": r6[1],
-        "end": r6[2],
+        "export": r6[2],
+        "end": r6[3],
     }
     table = _table_spots(theme, teams, state)
     return {

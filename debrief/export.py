@@ -18,6 +18,7 @@ from debrief.changes import Change, largest_changes
 from debrief.lessons import Lesson, common_ground
 from debrief.questions import Question, debrief_questions
 from debrief.record import RecordError, SessionRecord, Standing, TeamEntry, load_session
+from protocol.grading import STUDENT_COLUMNS, STUDENTS_FILE, student_rows
 
 HTML_FILE = "report.html"
 DECISIONS_FILE = "decisions.csv"
@@ -190,6 +191,7 @@ def _write(debrief: Debrief, folder: Path) -> list[Path]:
     for name, (columns, rows) in (
         (DECISIONS_FILE, tables.decision_rows(record)),
         (KPIS_FILE, tables.kpi_rows(record)),
+        (STUDENTS_FILE, (STUDENT_COLUMNS, student_rows(record.students))),
     ):
         tables.write_csv(folder / name, columns, rows)
         written.append(folder / name)

@@ -86,6 +86,7 @@ class SessionRecord:
     practice: bool  # the rounds shown are a practice round not yet reset
     teams: tuple[TeamEntry, ...]
     leaderboard: tuple[Standing, ...]
+    students: tuple[dict[str, Any], ...] = ()  # per player, for grading (protocol.grading)
 
     @property
     def rounds(self) -> int:
@@ -293,6 +294,15 @@ def _legacy_record(stored: StoredSession, config: _Creation, phase: str) -> Sess
     return _record(config, phase, played, take(session))
 
 
+def _students(played: list[dict[str, Any]], roster: dict[str, Any] | None) -> list[dict]:
+    """Every player's years, from the round records, named as the roster has them."""
+    from protocol.grading import students_from_records
+
+    teams = (roster or {}).get("teams", [])
+    names = {" ".join(t["name"].split()).casefold(): t["name"] for t in teams}
+    return students_from_records(played, (roster or {}).get("players", []), names)
+
+
 def _record(
     config: _Creation,
     phase: str,
@@ -338,4 +348,5 @@ def _record(
         practice=practice,
         teams=tuple(teams),
         leaderboard=board,
+        students=tuple(_students(played, roster)),
     )

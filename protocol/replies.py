@@ -206,6 +206,19 @@ class TeamStatus(BaseModel):
     wound_up: bool = Field(False, description="The organization was wound up: nothing else holds.")
 
 
+class StudentRow(BaseModel):
+    """One player, for grading: where they sat, when they were there, what they submitted."""
+
+    id: str
+    name: str
+    team: str = Field(description="The team they sit on now.")
+    removed: bool
+    years: list[int] = Field(description="Years resolved while they sat on a team.")
+    teams: list[str] = Field(description="Their team's name in each of those years.")
+    connected: list[int] = Field(description="Years they were connected at some point of.")
+    submitted: list[int] = Field(description="Years whose played decisions they submitted.")
+
+
 class SessionConfig(BaseModel):
     scenario: str
     rounds: int
@@ -233,6 +246,9 @@ class FacilitatorState(Reply):
     event_deck: list[str]
     leaderboard: list[LeaderboardRow]
     state_hashes: list[str] = Field(description="Hash of every team's state after each resolution.")
+    students: list[StudentRow] = Field(
+        default_factory=list, description="Every player, for grading (the console's export)."
+    )
 
 
 class Removed(BaseModel):

@@ -12,7 +12,7 @@ from game.round import round_cards
 from game.scoring import normalise_weights
 from game.strategies import STRATEGIES
 from protocol.errors import Conflict, InvalidField, LimitExceeded, NotAllowed, NotFound, WrongPhase
-from protocol.phases import OPEN
+from protocol.phases import OPEN, Role
 from server import views
 from server.rounds import RoundHash, inject_card, open_teams, resolve_teams, round_record
 from server.teams import Principal, Team, pack, team_key
@@ -60,6 +60,7 @@ def on_open_round(session: Session, command: Command, principal: Principal) -> N
     session.pending_cards = []
     open_teams([t for t in session.teams.values() if t.active], session.scenario, session.cards)
     session.enter("open_round")
+    session.present = {p.actor or "" for p in session.connections.values() if p.role is Role.PLAYER}
     session.deadline = command.now + (message.seconds or session.config.round_seconds)
     session.remaining = None
     session.accept(command, principal)
@@ -246,6 +247,32 @@ def on_end_game(session: Session, command: Command, principal: Principal) -> Non
     session.push_views(command.now)
 
 
+def _attendance(session: Session, record, submitted_by: dict[str, str | None]) -> None:
+    """Note in the round record, and for grading in each player, who sat on each team,
+    who was connected during the round and who submitted what was played."""
+    for entry in record.teams:
+        by = submitted_by.get(entry["key"]) if entry.get("how") == "submitted" else None
+        team = session.teams[entry["key"]]
+        seated = []
+        for pid in team.players:
+            player = session.players[pid]
+            if player.removed:
+                continue
+            connected, submitted = pid in session.present, pid == by
+            seated.append(
+                {"id": pid, "name": player.name, "connected": connected, "submitted": submitted}
+            )
+            if record.practice:
+                continue
+            player.years.append(record.round)
+            player.teams.append(team.name)
+            if connected:
+                player.connected.append(record.round)
+            if submitted:
+                player.submitted.append(record.round)
+        entry["players"] = seated
+
+
 def resolve_all(session: Session) -> None:
     """Resolve the round for every active team, in seat order; exactly once per round."""
     config = session.config
@@ -253,6 +280,7 @@ def resolve_all(session: Session) -> None:
         (t for t in session.teams.values() if t.active and t.open_state is not None),
         key=lambda t: t.seat,
     )
+    submitted_by = {t.key: t.submission.by if t.submission else None for t in teams}
     outcomes = resolve_teams(
         teams,
         session.scenario,
@@ -277,6 +305,7 @@ def resolve_all(session: Session) -> None:
         session.weights,
         session.engine,
     )
+    _attendance(session, record, submitted_by)
     session.last_record = record
     session.hashes.append(
         RoundHash(resolution, session.round, session.practice, session.current_hash())

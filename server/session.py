@@ -195,6 +195,7 @@ class Session:
         self.last_record: RoundRecord | None = None
         self.announcement = ""  # the facilitator's latest broadcast
         self.forecasts: dict[tuple, Any] = {}  # views.team_forecast's, per draft version
+        self.present: set[str] = set()  # players connected at some point of the open round
         self.seq = 1
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._step = Step()
@@ -360,6 +361,8 @@ class Session:
 
     def welcome(self, command: Command, principal: Principal, token: str | None = None) -> None:
         self.connections[command.connection] = principal  # type: ignore[index]
+        if principal.role is Role.PLAYER and self.phase in OPEN:
+            self.present.add(principal.actor or "")
         team = self.teams[principal.team].name if principal.team else None
         welcome = Welcome(
             reply_to=command.message.id,

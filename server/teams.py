@@ -23,6 +23,11 @@ class Player:
     team: str  # the team's key
     token_hash: str
     removed: bool = False
+    # for grading, one entry per year played (practice rounds not counted):
+    years: list[int] = field(default_factory=list)  # the years resolved while on a team
+    teams: list[str] = field(default_factory=list)  # the team's name in each of those years
+    connected: list[int] = field(default_factory=list)  # years connected at some point
+    submitted: list[int] = field(default_factory=list)  # years whose decisions they submitted
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Team:
             self.active
             and self.computer is None
             and self.submission is None
+            and bool(self.players)  # a named team nobody has joined (yet) carries on
             and not self.current_state().wound_up  # a wound-up organization decides nothing
         )
 

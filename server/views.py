@@ -27,6 +27,7 @@ from protocol.replies import (
     PlayerInfo,
     PublicState,
     SessionConfig,
+    StudentRow,
     Submission,
     TeamState,
     TeamStatus,
@@ -224,4 +225,17 @@ def facilitator_state(session: Session, now: float, reports: bool = True) -> Fac
         event_deck=[card.id for card in session.scenario.events],
         leaderboard=leaderboard(session),
         state_hashes=[h.hash for h in session.hashes],
+        students=[
+            StudentRow(
+                id=p.id,
+                name=p.name,
+                team=session.teams[p.team].name,
+                removed=p.removed,
+                years=list(p.years),
+                teams=list(p.teams),
+                connected=list(p.connected),
+                submitted=list(p.submitted),
+            )
+            for p in session.players.values()
+        ],
     )
