@@ -88,6 +88,7 @@ export function shownValues(view, draft) {
       ? { ...draft.strategy, targets: { ...draft.strategy.targets } }
       : { ambition: view.ambition, focus_areas: [...view.focus_areas], targets: { ...view.targets } },
     responses: { ...(draft.responses || {}) },
+    extra: draft, // every other top-level field, as the draft holds it
   };
 }
 

@@ -825,6 +825,21 @@ function decisions() {
     }),
   ));
 
+  // any other top-level decision of one number (a standing policy such as a cash
+  // reserve): a field built from its metadata alone, in the section it names
+  const BUILT = ["budget", "staffing", "fees", "funding", "recruitment", "strategy", "responses"];
+  const generic = {};
+  for (const key of Object.keys(schema.root.properties).filter((k) => !BUILT.includes(k))) {
+    const node = schema.field(key);
+    if (!["number", "integer"].includes(node.type)) continue;
+    const box = keep(key, numberField({
+      key, node, name: label(node, key), value: genericValue(key, node, values),
+      onCommit: (v) => edit(key, v),
+    }));
+    syncs.push((vals) => box.sync(genericValue(key, node, vals)));
+    (generic[node.section || "budget_staff"] ||= []).push(box);
+  }
+
   // submit panel
   const submitButton = h("button", { type: "button", id: "submit", onclick: submit, text: "Submit decisions" });
   const stateLine = h("p", { class: "state", id: "submit-state", role: "status" });
@@ -852,11 +867,11 @@ function decisions() {
       h("h2", { id: `h-${id}`, text: schema.name("sections", id) }), ...content);
   const node = h("form", { class: "decisions", "aria-label": "Decisions for this year", novalidate: true, onsubmit: (e) => e.preventDefault() },
     nav,
-    section("budget_staff", budgetSet, staffSet),
-    section("fees_revenue", feeSet, revenueSet),
-    section("funding", fundingSet),
-    section("members_strategy", recruitSet, strategySet),
-    section("events", responses),
+    section("budget_staff", budgetSet, staffSet, generic.budget_staff),
+    section("fees_revenue", feeSet, revenueSet, generic.fees_revenue),
+    section("funding", fundingSet, generic.funding),
+    section("members_strategy", recruitSet, strategySet, generic.members_strategy),
+    section("events", responses, generic.events),
     panel,
   );
   state.form = { node, shape: formShape(), boxes, syncs, general };
@@ -875,6 +890,13 @@ function formShape() {
     v.revenue_line_options.map((o) => o.id),
     v.focus_area_options.map((o) => o.id),
   ]);
+}
+
+// A one-number decision as shown: the draft's, else last year's standing value.
+function genericValue(key, node, values) {
+  const drafted = values.extra[key];
+  if (drafted != null) return drafted;
+  return state.team.view.policy?.[key] ?? node.minimum ?? 0;
 }
 
 function toggle(part, id, on, max) {

@@ -53,6 +53,8 @@ def test_a_facilitator_and_two_teammates_play_a_whole_game_with_a_computer_team(
     set_field(ben, "fees.flat", "650")
     wait(ana, lambda d: field_value(d, "fees.flat") == "650", "Ben's edit on Ana's page")
     assert field_value(ana, "staffing.hire_fte") == "1"
+    set_field(ana, "reserve_months", "3")  # a field drawn from its metadata alone
+    wait(ben, lambda d: field_value(d, "reserve_months") == "3", "the reserve on Ben's page")
     wait(projector, lambda d: "North" in text_of(d, "#waiting"), "the projector waits for North")
 
     click(ben, "#submit")  # the bot is always ready: the year resolves
