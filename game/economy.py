@@ -269,6 +269,31 @@ class FinanceEconomy(Strict):
     )
 
 
+class ProjectEconomy(Strict):
+    """What a funder does when the cluster's staff cannot do a project's work."""
+
+    delivery_required: Share = Field(
+        description="Share of a project's work a funder accepts as full delivery; below it the "
+        "year's payment falls in proportion (delivered / required)."
+    )
+    clawback_below: Share = Field(
+        description="Delivery below which the funder also claws back part of the year's amount."
+    )
+    clawback_share: Share = Field(
+        description="Share of the year's contracted amount clawed back below that delivery."
+    )
+    trust_below: Share = Field(
+        description="Delivery below which funders hear of it: the track record loses one "
+        "project, so every later application has a lower chance."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ProjectEconomy:
+        if not self.clawback_below <= self.trust_below <= self.delivery_required:
+            raise ValueError("need clawback_below <= trust_below <= delivery_required")
+        return self
+
+
 class ImpactScoreEconomy(Strict):
     """How the impact component turns KPIs and targets into a score (``game/scoring.py``)."""
 
@@ -313,6 +338,7 @@ class Economy(Strict):
     members: MemberEconomy
     impact: ImpactEconomy
     impact_score: ImpactScoreEconomy
+    projects: ProjectEconomy
     finance: FinanceEconomy
 
     @cached_property

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game.economy import ProjectEconomy
 from game.scenario import FundingEntry, Scenario
 from game.state import AgreementState, ClusterState
 from game.vocabulary import SEGMENT_INDEX, SERVICE_INDEX, Family, FundingKind, Stage
@@ -96,6 +97,9 @@ class AgreementYear:
     project_costs: float
     cofinancing: float
     shortfall_reason: str | None
+    delivered: float = 1.0  # share of the project's work the staff did (calls only)
+    withheld: float = 0.0  # EUR of the year's amount the funder did not pay for lack of work
+    clawed_back: float = 0.0  # EUR the funder reclaimed on top (a cost)
 
 
 def agreement_year(
@@ -105,10 +109,36 @@ def agreement_year(
     service_spend: float,
     salary: float,
     indirect: float,
+    delivered: float = 1.0,
+    rules: ProjectEconomy | None = None,
 ) -> AgreementYear:
-    """Return the year's payment and costs of one running agreement."""
+    """Return the year's payment and costs of one running agreement.
+
+    A project call pays for work done: with ``delivered`` (the share of contractual
+    work the staff did) below the funder's ``delivery_required`` the payment falls
+    in proportion, and below ``clawback_below`` the funder also reclaims a share of
+    the year's amount (see ``ProjectEconomy``). The partners' share of the budget
+    (all but the staff time it funds) is still passed on, so what is withheld comes
+    out of the cluster's own money.
+    """
     amount = agreement.amount
     reason = None
+    withheld = clawed = 0.0
+    if entry.kind == FundingKind.CALL:
+        # the partners' share of the work is done and paid whatever the cluster's staff did
+        staff_funded = min(entry.staff_fte * salary * (1.0 + indirect), amount)
+        passed_on = amount - staff_funded
+    if entry.kind == FundingKind.CALL and rules is not None:
+        paid_share = min(delivered / rules.delivery_required, 1.0)
+        if paid_share < 1.0:
+            withheld = amount * (1.0 - paid_share)
+            amount -= withheld
+            reason = f"staff did only {delivered:.0%} of the project's work"
+            if delivered < rules.clawback_below:
+                clawed = rules.clawback_share * agreement.amount
+                reason += f", so the funder withheld the rest and clawed back {clawed:,.0f} EUR"
+            else:
+                reason += ", so the funder withheld the rest"
     if entry.private_match > 0:
         needed = entry.private_match * amount
         if private_revenue < needed:
@@ -118,10 +148,18 @@ def agreement_year(
         amount = max(service_spend, 0.0)
         reason = "it may pay services and projects only, and these cost less"
     if entry.kind == FundingKind.CALL:
-        staff_funded = min(entry.staff_fte * salary * (1.0 + indirect), amount)
-        cofinancing = entry.cofinancing * amount
+        cofinancing = entry.cofinancing * agreement.amount
         return AgreementYear(
-            entry.id, entry.family, amount, staff_funded, amount - staff_funded, cofinancing, reason
+            entry.id,
+            entry.family,
+            amount,
+            max(amount - passed_on, 0.0),
+            passed_on,
+            cofinancing,
+            reason,
+            delivered if rules is not None else 1.0,
+            withheld,
+            clawed,
         )
     return AgreementYear(entry.id, entry.family, amount, 0.0, 0.0, 0.0, reason)
 

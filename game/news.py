@@ -210,7 +210,7 @@ def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
             _item(9, Topic.FUNDING, f"{entry.name} was stopped by an event.", "bad", cause)
         )
     for agreement in year.agreement_years:
-        if agreement.shortfall_reason:
+        if agreement.shortfall_reason and agreement.withheld <= 0:
             entry = scenario.funding_entry(agreement.source)
             lost = entry.amount - agreement.paid
             items.append(
@@ -222,7 +222,27 @@ def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
                     "budget" if entry.projects_only else "funding.revenue_lines",
                 )
             )
+    items += _delivery_items(year)
     return items
+
+
+def _delivery_items(year: Year) -> list[tuple[float, NewsItem]]:
+    """One item for projects the staff could not deliver: what funders withheld and why."""
+    short = [y for y in year.agreement_years if y.withheld > 0]
+    if not short:
+        return []
+    names = ", ".join(year.scenario.funding_entry(y.source).name for y in short)
+    lost = sum(y.withheld for y in short)
+    clawed = sum(y.clawed_back for y in short)
+    done = min(y.delivered for y in short)
+    text = (
+        f"The cluster took on more project work than its staff could do: they did only "
+        f"{done:.0%} of it, so funders withheld {euros(lost)} ({names})"
+    )
+    text += f" and clawed back {euros(clawed)}." if clawed > 0 else "."
+    if year.distrusted:
+        text += " Funders heard of it: the track record counts one project less."
+    return [_item(9 + (lost + clawed) / 20_000, Topic.PROJECTS, text, "bad", "funding.apply")]
 
 
 def _staff_items(year: Year) -> list[tuple[float, NewsItem]]:

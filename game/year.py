@@ -335,6 +335,8 @@ class Year:
                 eligible_spend,
                 economy.staff.salary_fte,
                 economy.finance.project_indirect_rate,
+                self.workload.obligation_delivery,
+                economy.projects,
             )
             if entry.projects_only:
                 eligible_spend -= paid.paid
@@ -353,7 +355,9 @@ class Year:
             + staff.overhead_per_fte * self.team.fte
             + float(self.spend.sum())
             + sum(e.fixed_cost for e in self.lines),
-            "projects": sum(y.project_costs + y.cofinancing for y in self.agreement_years),
+            "projects": sum(
+                y.project_costs + y.cofinancing + y.clawed_back for y in self.agreement_years
+            ),
             "other": effects.response_costs
             + self.dividends
             + interest
@@ -392,6 +396,9 @@ class Year:
             else:
                 finished.append(agreement.source)
         self.finished = finished
+        calls = [y for y in self.agreement_years if y.withheld > 0]
+        trust = self.economy.projects.trust_below
+        self.distrusted = bool(calls) and min(y.delivered for y in calls) < trust
         self.finished_projects = [
             f for f in finished if self.scenario.funding_entry(f).kind == FundingKind.CALL
         ]
@@ -405,9 +412,14 @@ class Year:
             self.scenario.stages,
             int(self.orgs.member.sum()),
             sum(self.revenue.values()),
-            self.state.track_record + len(self.finished_projects),
+            self.track_record(),
             int((by_segment >= 3).sum()),
         )
+
+    def track_record(self) -> int:
+        """Return the record after this year: finished projects add, a badly delivered one costs."""
+        record = self.state.track_record + len(self.finished_projects)
+        return max(record - (1 if self.distrusted else 0), 0)
 
     def run(self) -> None:
         self.happenings.arrived = _activate(self.orgs, self.effects.activate_prospects)
