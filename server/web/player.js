@@ -327,7 +327,8 @@ function draftShown() {
 
 function deciding() {
   const t = state.timer;
-  return Boolean(t && ["decisions", "paused"].includes(t.phase) && state.team && !state.team.removed && !state.team.computer);
+  const team = state.team;
+  return Boolean(t && ["decisions", "paused"].includes(t.phase) && team && !team.removed && !team.computer && !team.view.wound_up);
 }
 
 let flushTimer = null;
@@ -543,7 +544,7 @@ function dashboard() {
     tile("Members", number(view.members), `engagement ${number(view.engagement_mean * 100)}%`),
     tile("Staff", `${number(view.staff_fte, 1)} FTE`, `${view.interns} interns`),
     tile("Stage", state.schema.name("stages", view.stage), `track record ${view.track_record}`),
-    tile("Score", last ? number(last.score.game_score, 1) : "–", rank ? `rank ${rank.rank} of ${state.public.leaderboard.length}` : ""),
+    tile("Score", rank ? number(rank.score, 1) : last ? number(last.score.game_score, 1) : "–", rank ? `rank ${rank.rank} of ${state.public.leaderboard.length}` : ""),
   );
   const segments = state.schema.keys(state.schema.field("recruitment"));
   const recruitment = state.schema.field("recruitment");
@@ -597,6 +598,7 @@ function humanizeId(key) {
 function decisions() {
   const team = state.team;
   if (team.computer) return h("p", { class: "card", text: `A computer strategy (${team.computer}) runs this team now.` });
+  if (team.view.wound_up) return h("p", { class: "card", text: "Your cluster organization was wound up: it has nothing left to decide. The other screens show how it got there." });
   const schema = state.schema;
   const view = team.view;
   const values = draftShown();
@@ -884,7 +886,7 @@ function decisions() {
 function formShape() {
   const v = state.team.view;
   return JSON.stringify([
-    v.round, state.team.computer,
+    v.round, state.team.computer, v.wound_up,
     v.events.map((e) => [e.id, e.new]),
     v.funding.map((o) => [o.id, o.eligible, o.reason]),
     v.revenue_line_options.map((o) => o.id),
