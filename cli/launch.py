@@ -179,9 +179,38 @@ def host_hello(args: argparse.Namespace) -> tuple[str, dict]:
     return check_url(args.url or DEFAULT_URL), config
 
 
+def roster_teams(teams: str | None, roster: str | None) -> list[str]:
+    """The teams to name up front, from --teams and a --roster CSV file, in order, once each."""
+    import csv
+
+    names = [n for n in (teams or "").split(",") if n.strip()]
+    if roster:
+        try:
+            with open(roster, encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                fields = {f.strip().casefold(): f for f in reader.fieldnames or []}
+                if "team" not in fields:
+                    raise ClientUsageError(f"--roster {roster}: no 'team' column (a CSV header)")
+                names += [row[fields["team"]] or "" for row in reader]
+        except OSError as error:
+            raise ClientUsageError(f"--roster {roster}: {error.strerror or error}") from None
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise ClientUsageError(f"--roster {roster}: not a CSV file ({error})") from None
+    found: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())
+        if not name:
+            continue
+        if len(name) > 40:
+            raise ClientUsageError(f"team name too long (40 characters at most): {name!r}")
+        found.setdefault(name.casefold(), name)
+    return list(found.values())
+
+
 def cmd_host(args: argparse.Namespace) -> int:
     from client.app import App
 
+    roster = roster_teams(args.teams, args.roster)
     url, hello = host_hello(args)
     check_display("host")
     check_server(url)
@@ -189,6 +218,7 @@ def cmd_host(args: argparse.Namespace) -> int:
         window_size(DEFAULT_SIZE), "Cluster Board · facilitator", args.projector, command="host"
     )
     app = App(surface, mode="host")
+    app.scenes["console"].roster = roster
     app.connect(url, hello)
     if args.projector:
         app.show("projector")

@@ -80,6 +80,7 @@ class ConsoleScene(Scene):
         self.armed_until = 0.0
         self.show_token = False
         self.last_export: Path | None = None
+        self.roster: list[str] = []  # team names to add once the session exists (--teams)
 
     # ------------------------------------------------------------ reading the model
 
@@ -167,6 +168,18 @@ class ConsoleScene(Scene):
         if self.armed and time.monotonic() > self.armed_until:
             self.armed = ""
         self._follow_selection()
+        self._add_roster()
+
+    def _add_roster(self) -> None:
+        """Name the roster's teams once the session is there (``host --teams/--roster``)."""
+        state = self.state()
+        if not self.roster or state is None or self.model.phase not in ("lobby", "briefing"):
+            return
+        taken = {t.team.casefold() for t in state.teams}
+        for name in self.roster:
+            if name.casefold() not in taken:
+                self.app.request("add_team", team=name)
+        self.roster = []
 
     def _follow_selection(self) -> None:
         """Keep the selection on what is still there; a moved player takes the team along."""
@@ -242,6 +255,14 @@ class ConsoleScene(Scene):
             "rename": (
                 player is not None and bool(self.message.strip()) and live,
                 pick_player if player is None else "Type the new name in the box first.",
+            ),
+            "add_team": (
+                phase in ("lobby", "briefing")
+                and self.model.round == 0
+                and bool(self.message.strip()),
+                "Type the team's name in the box first."
+                if phase in ("lobby", "briefing")
+                else "Teams are named before the first round.",
             ),
             "apply_weights": (live, NOT_NOW),
             "projector": (True, ""),
@@ -322,6 +343,9 @@ class ConsoleScene(Scene):
             return "rename_player", {"player": player.id, "name": name}
         if key == "broadcast":
             return "broadcast", {"text": self.message.strip()}
+        if key == "add_team" and self.message.strip():
+            name, self.message = " ".join(self.message.split())[:40], ""
+            return "add_team", {"team": name}
         if key == "apply_weights":
             weights, self.weights = self.shown_weights(), None
             return "set_weights", {"weights": weights}

@@ -41,6 +41,7 @@ BUTTONS = {
     "remove_player": "Remove player",
     "broadcast": "Send to all screens",
     "rename": "Rename player",
+    "add_team": "Add team",
     "apply_weights": "Apply weights",
     "projector": "Projector mode",
     "token": "Show token",
@@ -95,7 +96,7 @@ def layout(theme: Theme, rect: Rect, state=None) -> dict:
     r1 = cells(rows[1], [1.2, 1, 1, 1])
     r2 = cells(rows[2], [1.6, 1.0, 1.4, 1.3])
     r3 = cells(rows[3], [1.3, 1.0, 1.3, 1.0, 1.0])
-    r4 = cells(rows[4], [2.9, 1.2, 1.0])
+    r4 = cells(rows[4], [2.4, 1.2, 1.0, 1.0])
     r5 = cells(rows[5], [1, 1, 1, 1, 1.1])
     r6 = cells(rows[6], [1, 1, 1, 1.3])
     spots = {
@@ -120,6 +121,7 @@ def layout(theme: Theme, rect: Rect, state=None) -> dict:
         "message": r4[0],
         "broadcast": r4[1],
         "rename": r4[2],
+        "add_team": r4[3],
         **{f"w:{name}": r5[i] for i, name in enumerate(WEIGHT_NAMES)},
         "apply_weights": r5[4],
         "projector": r6[0],
@@ -220,7 +222,7 @@ def draw_console(scene: ConsoleScene, surface: pygame.Surface, rect: Rect) -> No
                 theme,
                 control,
                 scene.message,
-                "A message for every screen, or a new name",
+                "A message for every screen, or a name",
                 focused,
                 14,
                 True,

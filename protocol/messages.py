@@ -166,6 +166,13 @@ class AddBot(Message):
     strategy: Identifier
 
 
+class AddTeam(Message):
+    """Name a team for players to pick before the first round (a roster)."""
+
+    type: Literal["add_team"] = "add_team"
+    team: Name
+
+
 class ReplaceTeam(Message):
     type: Literal["replace_team"] = "replace_team"
     team: Name
@@ -241,6 +248,7 @@ SESSION_MESSAGES = (
     ResumeRound,
     InjectEvent,
     AddBot,
+    AddTeam,
     ReplaceTeam,
     RemoveTeam,
     RenamePlayer,
@@ -268,6 +276,7 @@ ClientMessage = Annotated[
     | ResumeRound
     | InjectEvent
     | AddBot
+    | AddTeam
     | ReplaceTeam
     | RemoveTeam
     | RenamePlayer

@@ -61,6 +61,7 @@ TABLE: dict[str, tuple[frozenset[Role], frozenset[Phase]]] = {
     "resume_round": (FACILITATOR, frozenset({P.PAUSED})),
     "inject_event": (FACILITATOR, frozenset({P.BRIEFING, P.RESULTS, P.DECISIONS, P.PAUSED})),
     "add_bot": (FACILITATOR, frozenset({P.LOBBY, P.BRIEFING})),
+    "add_team": (FACILITATOR, frozenset({P.LOBBY, P.BRIEFING})),
     "replace_team": (FACILITATOR, STEADY),
     "remove_team": (FACILITATOR, STEADY),
     "rename_player": (FACILITATOR, LIVE),

@@ -133,6 +133,21 @@ def on_add_bot(session: Session, command: Command, principal: Principal) -> None
     session.push_views(command.now)
 
 
+def on_add_team(session: Session, command: Command, principal: Principal) -> None:
+    """A named team for the roster: players pick it; nobody waits for it while empty."""
+    message = command.message
+    if team_key(message.team) in session.teams:
+        raise Conflict(f"a team {message.team!r} exists already", [("team", "taken")])
+    if session.completed > 0 or session.practice:
+        raise WrongPhase("new teams may form only before the first round")
+    if session.active_teams() >= session.config.max_teams:
+        raise LimitExceeded(f"this session takes at most {session.config.max_teams} teams")
+    name = " ".join(message.team.split())
+    session.teams[team_key(name)] = Team(name=name, seat=len(session.teams), state=session.initial)
+    session.accept(command, principal)
+    session.push_views(command.now)
+
+
 def on_replace_team(session: Session, command: Command, principal: Principal) -> None:
     team = _team(session, command.message.team)
     strategy = _strategy(command.message.strategy)

@@ -639,6 +639,7 @@ HANDLERS: dict[str, Handler] = {
     "resume_round": controls.on_resume_round,
     "inject_event": controls.on_inject_event,
     "add_bot": controls.on_add_bot,
+    "add_team": controls.on_add_team,
     "replace_team": controls.on_replace_team,
     "remove_team": controls.on_remove_team,
     "rename_player": controls.on_rename_player,
