@@ -459,7 +459,7 @@ function renderBar() {
     " · ",
     timerLine(t),
     " ",
-    h("span", { class: "timer", id: "clock", "aria-label": "time left" }),
+    h("span", { class: "timer", id: "clock", role: "timer", "aria-label": "time left" }),
   );
   tick();
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from selenium.common.exceptions import StaleElementReferenceException
@@ -152,3 +153,23 @@ return problems;
 def audit(driver: Any) -> list[str]:
     """Check the page for the accessibility basics: names, labels, references, one h1."""
     return driver.execute_script(AUDIT)
+
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']})
+  .then((r) => done(r.violations.map((v) => ({id: v.id, impact: v.impact,
+      help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))))
+  .catch((e) => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+"""
+
+
+def axe_violations(driver: Any) -> list[dict[str, Any]]:
+    """Run axe-core (vendored, tests/browser/vendor) on the page; return its serious and
+    critical violations, each with the rule, what it asks for and the first elements."""
+    if not driver.execute_script("return typeof axe !== 'undefined'"):
+        driver.execute_script(AXE)
+    driver.set_script_timeout(60)
+    found = driver.execute_async_script(RUN_AXE)
+    return [v for v in found if v["impact"] in ("serious", "critical")]

@@ -10,6 +10,7 @@ from tests.browser.conftest import PHONE, ServerProcess
 from tests.browser.pages import (
     add_bot,
     audit,
+    axe_violations,
     click,
     create_session,
     field_problem,
@@ -200,36 +201,43 @@ def test_every_page_rejoins_a_server_killed_and_restarted_mid_round(killable, br
     wait(projector, lambda d: "North" in text_of(d, "table"), "the projector follows")
 
 
-def test_every_page_has_labels_names_and_one_heading(site, browser) -> None:
+def test_every_page_has_labels_names_and_no_serious_axe_violation(site, browser) -> None:
     host = browser()
     host.get(f"{site}/host")
     wait(host, lambda d: d.find_elements(By.ID, "c-scenario"), "the form")
     assert audit(host) == []
+    assert axe_violations(host) == []
     code = create_session(host, site, rounds=2)
     add_bot(host, "House")
     ana = browser()
     ana.get(f"{site}/?code={code}")
     wait(ana, lambda d: d.find_elements(By.ID, "join-team"), "the join form")
     assert audit(ana) == []
+    assert axe_violations(ana) == []
     join(ana, site, code, "North", "Ana")
     projector = browser()
     projector.get(f"{site}/projector?code={code}")
     wait(projector, lambda d: text_of(d, "#join-code"), "the projector")
     assert audit(projector) == []
+    assert axe_violations(projector) == []
     click(host, "#b-start")
     wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
     click(host, "#b-open")
     wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
     assert audit(host) == []
+    assert axe_violations(host) == []
     assert audit(ana) == []
+    assert axe_violations(ana) == []
     click(ana, "#submit")
     wait(ana, lambda d: screen(d) == "Results", "the results")
     for name in ("dashboard", "briefing", "history", "canvas", "results"):
         ana.find_element(By.CSS_SELECTOR, f'nav.tabs button[data-screen="{name}"]').click()
         wait(ana, lambda d, n=name: d.find_elements(By.CSS_SELECTOR, "#screen-title"), name)
         assert audit(ana) == [], name
+        assert axe_violations(ana) == [], name
     wait(projector, lambda d: "House" in text_of(d, "table"), "the projector's leaderboard")
     assert audit(projector) == []
+    assert axe_violations(projector) == []
     # the check itself sees a missing label, a nameless button and a second h1
     projector.execute_script(
         "document.body.append(document.createElement('input'),"
@@ -238,6 +246,11 @@ def test_every_page_has_labels_names_and_one_heading(site, browser) -> None:
     found = " / ".join(audit(projector))
     assert "unlabelled input" in found and "button without a name" in found
     assert "not exactly one h1" in found
+    # and axe-core sees what a screen reader would trip on
+    projector.execute_script(
+        "const i = document.createElement('img'); i.src = '/qr.svg'; document.body.append(i)"
+    )
+    assert {v["id"] for v in axe_violations(projector)} >= {"image-alt", "button-name"}
 
 
 def test_the_consoles_controls_reach_the_players(site, browser) -> None:
