@@ -91,8 +91,8 @@ function showCreate(problem) {
     event.preventDefault();
     const data = Object.fromEntries(new FormData(form));
     const seed = String(data.seed || "").trim();
-    if (seed && !/^\d{1,15}$/.test(seed)) {
-      showCreate("The seed is a whole number of at most 15 digits.");
+    if (seed && !(/^\d{1,19}$/.test(seed) && BigInt(seed) < 2n ** 63n)) {
+      showCreate("The seed is a whole number below 2^63 (at most 19 digits).");
       return;
     }
     const message = {
@@ -103,7 +103,7 @@ function showCreate(problem) {
       max_teams: Number(data.max_teams),
       missing: data.missing,
       missing_strategy: data.missing_strategy,
-      seed: seed ? Number(seed) : null,
+      seed: seed || null, // as text: 63 bits do not fit a JavaScript number
     };
     connect(null, message);
   });
