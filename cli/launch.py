@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from dataclasses import dataclass
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout holds only our lines
 
@@ -147,11 +148,41 @@ def cmd_play(args: argparse.Namespace) -> int:
     return app.run()
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A class plan: what ``clusterboard host --plan NAME`` sets (the run sheets in
+    docs/facilitator.md follow them minute by minute)."""
+
+    scenario: str
+    rounds: int
+    round_seconds: float
+    practice_seconds: float | None  # a practice round first, with this timer
+
+
+PLANS = {
+    "taster": Plan("tutorial", 3, 480.0, None),
+    "class": Plan("grow", 6, 420.0, 900.0),
+    "halfday": Plan("grow", 10, 600.0, 1200.0),
+}
+
+
+def apply_plan(args: argparse.Namespace) -> Plan | None:
+    """Fill what the command line left out from the plan; what it gave stays."""
+    plan = PLANS.get(getattr(args, "plan", None) or "")
+    if plan is not None and not args.resume:
+        args.scenario = args.scenario or plan.scenario
+        args.rounds = args.rounds or plan.rounds
+        args.round_seconds = args.round_seconds or plan.round_seconds
+    args.round_seconds = args.round_seconds or 600.0
+    return plan
+
+
 def host_hello(args: argparse.Namespace) -> tuple[str, dict]:
     """The server and the first message of ``clusterboard host``: a new session, or --resume."""
     from client.settings import hosted_path, load_hosted
     from game.scenario import load_scenario
 
+    apply_plan(args)
     if args.resume:
         code = check_code(args.resume)
         if args.scenario:
@@ -212,13 +243,17 @@ def cmd_host(args: argparse.Namespace) -> int:
 
     roster = roster_teams(args.teams, args.roster)
     url, hello = host_hello(args)
+    plan = PLANS.get(args.plan or "")
     check_display("host")
     check_server(url)
     surface = open_window(
         window_size(DEFAULT_SIZE), "Cluster Board · facilitator", args.projector, command="host"
     )
     app = App(surface, mode="host")
-    app.scenes["console"].roster = roster
+    console = app.scenes["console"]
+    console.roster = roster
+    if plan is not None and plan.practice_seconds:
+        console.practice_seconds = plan.practice_seconds
     app.connect(url, hello)
     if args.projector:
         app.show("projector")

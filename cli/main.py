@@ -407,7 +407,16 @@ def _add_client_commands(commands: argparse._SubParsersAction) -> None:
     )
     host.add_argument("--rounds", type=_rounds, default=None, help="override the rounds")
     host.add_argument("--seed", type=_seed, default=None, help="random seed (default: random)")
-    host.add_argument("--round-seconds", type=_positive, default=600.0, help="round timer")
+    host.add_argument(
+        "--round-seconds", type=_positive, default=None, help="round timer (default 600)"
+    )
+    host.add_argument(
+        "--plan",
+        choices=["taster", "class", "halfday"],
+        default=None,
+        help="a class plan: taster (45 min), class (90 min, practice round + 6 years), "
+        "halfday (practice round + 10 years); docs/facilitator.md has their run sheets",
+    )
     host.add_argument(
         "--projector", action="store_true", help="start in full-screen projector mode"
     )

@@ -81,6 +81,7 @@ class ConsoleScene(Scene):
         self.show_token = False
         self.last_export: Path | None = None
         self.roster: list[str] = []  # team names to add once the session exists (--teams)
+        self.practice_seconds: float | None = None  # a plan's practice timer (host --plan)
 
     # ------------------------------------------------------------ reading the model
 
@@ -311,7 +312,10 @@ class ConsoleScene(Scene):
     def _request(self, key: str) -> tuple[str, dict[str, Any]] | None:
         simple = {
             "start": ("start", {}),
-            "practice": ("open_round", {"seconds": self.round_seconds(), "practice": True}),
+            "practice": (
+                "open_round",
+                {"seconds": self.practice_seconds or self.round_seconds(), "practice": True},
+            ),
             "open": ("open_round", {"seconds": self.round_seconds()}),
             "reset_practice": ("reset_practice", {}),
             "extend": ("extend", {"seconds": TIMER_STEP}),
