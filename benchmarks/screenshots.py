@@ -18,7 +18,44 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cli.screenwalk import Walk  # noqa: E402
+import pygame  # noqa: E402
+
+from cli.screenwalk import Walk, click  # noqa: E402
+
+LAPTOP = (1366, 768)
+
+
+def laptop(folder: Path, out: Path) -> dict[str, Path]:
+    """The console and the decisions screen (with its forecast) on a 1366 x 768 laptop."""
+    walk = Walk(folder, None, rounds=2, size=LAPTOP)  # saves only the two shots below
+    name = f"{LAPTOP[0]}x{LAPTOP[1]}"
+    out.mkdir(parents=True, exist_ok=True)
+    saved: dict[str, Path] = {}
+
+    def shot(app, key: str, screen: str) -> None:
+        app.show(screen)
+        app.frame()
+        saved[key] = out / f"{key}.png"
+        pygame.image.save(app.surface, str(saved[key]))
+
+    try:
+        walk.join()
+        walk.set_up()
+        walk.open_round(1)
+        player = walk.player
+        player.show("decisions")
+        click(player, "staff:hire_fte", right_half=True)
+        walk.settle()
+        walk.wait(lambda: player.model.team.forecast is not None)
+        walk.wait(lambda: player.model.team.draft.staffing.hire_fte > 0)
+        shot(player, f"decisions-{name}", "decisions")
+        host = walk.host
+        seat = host.model.facilitator.teams[0]
+        click(host, f"team:{seat.team}")
+        shot(host, f"console-{name}", "console")
+        return saved
+    finally:
+        walk.close()
 
 
 def main() -> int:
@@ -28,6 +65,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         saved = Walk(Path(folder), Path(args.out), rounds=args.rounds).run()
+    with tempfile.TemporaryDirectory() as folder:
+        saved |= laptop(Path(folder), Path(args.out))
     for name, path in sorted(saved.items()):
         print(f"{name:<20} {path}")
     return 0

@@ -84,15 +84,22 @@ def type_text(app: App, words: str) -> None:
 class Walk:
     """One server, one facilitator console and one player window, off screen."""
 
-    def __init__(self, folder: Path, out: Path | None, rounds: int = 2, seed: int = 7) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        out: Path | None,
+        rounds: int = 2,
+        seed: int = 7,
+        size: tuple[int, int] = SIZE,
+    ) -> None:
         init_pygame()
         self.out = out
         self.rounds = rounds
         self.saved: dict[str, Path] = {}
         self.server = EmbeddedServer(str(folder / "walk.db")).start()
-        self.host = App(pygame.Surface(SIZE), mode="host", remember=False)
+        self.host = App(pygame.Surface(size), mode="host", remember=False)
         settings = Settings(url=self.server.url)
-        self.player = App(pygame.Surface(SIZE), mode="player", settings=settings, remember=False)
+        self.player = App(pygame.Surface(size), mode="player", settings=settings, remember=False)
         self.apps = [self.host, self.player]
         self.host.connect(
             self.server.url,
