@@ -3,6 +3,7 @@
     python benchmarks/hardening.py fuzz --messages 100000     # every phase, every type
     python benchmarks/hardening.py readers --clients 1000 --seconds 60
     python benchmarks/hardening.py sync --commands 300           # the cost of fsync
+    python benchmarks/hardening.py kills --kills 100             # SIGKILL at random points
 
 ``fuzz`` starts ``clusterboard serve`` on 127.0.0.1, builds one session in each
 phase (lobby, briefing, decisions, paused, results, finished; rebuilt every
@@ -47,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
+from protocol.client import Client  # noqa: E402
 from protocol.messages import CLIENT_TYPES  # noqa: E402
 from server.store import Store  # noqa: E402
 
@@ -413,6 +415,145 @@ async def sync_cost(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+class Killable:
+    """``clusterboard serve`` on a fixed port and database, killed and started again."""
+
+    def __init__(self, work: Path, resolve_delay: float) -> None:
+        self.work, self.db = work, work / "k.db"
+        self.resolve_delay = resolve_delay
+        self.port = 0
+        self.process: asyncio.subprocess.Process | None = None
+        self.starts = 0
+
+    async def start(self) -> None:
+        log = self.work / f"server-{self.starts}.log"
+        self.starts += 1
+        self.process, self.port = await start_server(
+            self.db,
+            log,
+            *("--rate", "1000000", "--resolve-delay", str(self.resolve_delay)),
+            *("--port", str(self.port)) if self.port else (),
+        )
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        await self.process.wait()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+
+class Tracking(Client):
+    """A client that remembers every acknowledged request: its id, its seq."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, backoff=(0.05, 0.3), open_timeout=5.0)
+        self.acked: dict[str, int] = {}
+
+    async def request(self, message: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
+        reply = await super().request(message, timeout)
+        if reply.get("type") == "ack":
+            self.acked[reply["reply_to"]] = reply["seq"]
+        return reply
+
+
+async def one_game(server: Killable, seed: int, rounds: int) -> tuple[list[str], list[Tracking]]:
+    from cli.bot import decide
+
+    facilitator = Tracking(server.url)
+    code = (await facilitator.create_session(seed=seed, rounds=rounds))["code"]
+    players = [Tracking(server.url) for _ in range(3)]
+    for n, player in enumerate(players):
+        await player.join(code, f"Team {n}", f"P{n}")
+    await facilitator.send("start")
+    for round_no in range(1, rounds + 1):
+        await facilitator.send("open_round")
+        await facilitator.send("extend", seconds=30)
+        for n, player in enumerate(players):
+            state = await player.wait_for(
+                lambda c, r=round_no: (
+                    c.team_state
+                    and c.phase in ("decisions", "paused")
+                    and c.team_state["view"]["round"] == r
+                    and c.team_state
+                ),
+                timeout=120,
+            )
+            decisions = decide(state, ("member_first", "random", "passive")[n], seed=n)
+            await player.submit(decisions, round=round_no)
+        await facilitator.wait_for(
+            lambda c, r=round_no: (
+                c.facilitator_state
+                and c.facilitator_state["timer"]["round"] == r
+                and c.facilitator_state["timer"]["phase"] in ("results", "finished")
+            ),
+            timeout=120,
+        )
+    hashes = list(facilitator.facilitator_state["state_hashes"])
+    clients = [facilitator, *players]
+    for client in clients:
+        await client.close()
+    return hashes, clients
+
+
+async def kills(args: argparse.Namespace) -> dict[str, Any]:
+    """Play the same game again and again while the server is SIGKILLed at random."""
+    rng = random.Random(args.seed)
+    clean = Killable(Path(tempfile.mkdtemp(prefix="clusterboard-clean-")), args.resolve_delay)
+    await clean.start()
+    reference, _ = await one_game(clean, 11, args.rounds)
+    await stop_server(clean.process)  # type: ignore[arg-type]
+    server = Killable(Path(tempfile.mkdtemp(prefix="clusterboard-kills-")), args.resolve_delay)
+    await server.start()
+    killed = 0
+    stop = asyncio.Event()
+
+    async def killer() -> None:
+        nonlocal killed
+        while not stop.is_set():
+            await asyncio.sleep(rng.uniform(0.2, 1.5))
+            if stop.is_set():
+                return
+            await server.kill()
+            killed += 1
+            await server.start()
+
+    task = asyncio.create_task(killer())
+    games, equal, clients = 0, 0, []
+    started = time.perf_counter()
+    while killed < args.kills:
+        hashes, players = await one_game(server, 11, args.rounds)
+        games += 1
+        equal += hashes == reference
+        clients += players
+    stop.set()
+    await task
+    await stop_server(server.process)  # type: ignore[arg-type]
+    with sqlite3.connect(server.db) as db:
+        rows = db.execute("SELECT session_id, seq, command FROM events").fetchall()
+    logged: collections.Counter[tuple[str, str, str]] = collections.Counter()
+    seq_of: dict[str, int] = {}
+    for session_id, seq, text in rows:
+        record = json.loads(text)
+        mid = record["message"].get("id")
+        if mid is not None:
+            logged[(session_id, record.get("actor"), mid)] += 1
+            seq_of[mid] = seq
+    acked = sum(len(c.acked) for c in clients)
+    missing = sum(1 for c in clients for mid, seq in c.acked.items() if seq_of.get(mid) != seq)
+    return {
+        "kills": killed,
+        "games": games,
+        "games_equal_to_the_clean_run": equal,
+        "acknowledged_commands": acked,
+        "acknowledged_but_not_in_the_log_at_their_seq": missing,
+        "ids_logged_more_than_once": sum(1 for n in logged.values() if n > 1),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 async def _hello(url: str, message: dict[str, Any]) -> tuple[ClientConnection, dict[str, Any]]:
     ws = await connect(url, max_size=None)
     return ws, await request(ws, {"protocol": 1, "id": "h"} | message)
@@ -442,10 +583,15 @@ def main() -> int:
     crowd_parser = commands.add_parser("readers")
     crowd_parser.add_argument("--clients", type=int, default=1000)
     crowd_parser.add_argument("--seconds", type=float, default=60.0)
+    kill_parser = commands.add_parser("kills")
+    kill_parser.add_argument("--kills", type=int, default=100)
+    kill_parser.add_argument("--rounds", type=int, default=6)
+    kill_parser.add_argument("--resolve-delay", type=float, default=0.3)
+    kill_parser.add_argument("--seed", type=int, default=1)
     sync_parser = commands.add_parser("sync")
     sync_parser.add_argument("--commands", type=int, default=300)
     args = parser.parse_args()
-    run = {"fuzz": fuzz, "readers": readers, "sync": sync_cost}[args.command]
+    run = {"fuzz": fuzz, "readers": readers, "sync": sync_cost, "kills": kills}[args.command]
     result = asyncio.run(run(args))
     print(json.dumps(result, indent=2))
     return 0
