@@ -86,6 +86,10 @@ class ServiceEconomy(Strict):
     contact_floor: Share = Field(
         description="Contact members feel from staff presence alone, without member relations."
     )
+    contact_named_below: Share = Field(
+        description="Contact below this share of what members need is named among the causes "
+        "when the news reports a warning, an emergency loan or a wind-up."
+    )
     contact_fte_per_member: NonNegative = Field(
         description="FTE of personal contact each member needs to feel known."
     )
@@ -247,7 +251,15 @@ class FinanceEconomy(Strict):
     loan_interest: Share = Field(description="Yearly interest on the outstanding loan.")
     loan_term: Annotated[int, Field(ge=1, le=10)] = Field(description="Years to repay a loan.")
     wind_up_loan_share: Positive = Field(
-        description="Loan above this share of yearly costs winds the cluster organization up."
+        description="A loan above this share of yearly costs at the end of a year is the final "
+        "warning; above it at the end of the next year too, the organization is wound up."
+    )
+    warning_runway_months: NonNegative = Field(
+        description="Year-end runway below which the news warns, with a forecast of next year."
+    )
+    emergency_services_cut: Share = Field(
+        description="While a loan is outstanding, services spend at most this share less than "
+        "their budget (emergency measures)."
     )
     stress_high_single_public: Share = Field(
         description="Stress is high when one public source exceeds this share of revenue."

@@ -1,11 +1,14 @@
 """The books: costs, cash, the emergency board loan, financing mix and financial stress.
 
-Insolvency is a rule, not a negative number. When a year ends with cash below
-zero, the board takes an emergency loan that covers the gap and leaves a small
-buffer; it carries a fee and interest, is repaid over a few years, and members
-hear of it (engagement falls). When the loan grows beyond a share of a year's
-costs, the cluster organization is wound up: its members leave and it scores
-nothing from then on.
+Insolvency is a rule, not a negative number, and the end of a visible slope.
+A year that ends with little runway brings a warning and a forecast. When a year
+ends with cash below zero, the board takes an emergency loan that covers the gap
+and leaves a small buffer; it carries a fee and interest, is repaid over a few
+years, and members hear of it (engagement falls). While a loan is outstanding,
+emergency measures hold services to what keeps a small reserve. A loan beyond a
+share of a year's costs is the final warning; still beyond it a year later, the
+cluster organization is wound up: its members leave and it scores nothing from
+then on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class LoanYear:
     interest: float
     borrowed: float
     wound_up: bool
+    over_line: bool = False  # the loan is above the wind-up share of the year's costs
 
 
 def service_loan(loan: float, years_left: int, rules: FinanceEconomy) -> tuple[float, float]:
@@ -36,18 +40,31 @@ def service_loan(loan: float, years_left: int, rules: FinanceEconomy) -> tuple[f
 
 
 def settle(
-    cash: float, loan: float, years_left: int, year_costs: float, rules: FinanceEconomy
+    cash: float,
+    loan: float,
+    years_left: int,
+    year_costs: float,
+    rules: FinanceEconomy,
+    was_over_line: bool = False,
 ) -> LoanYear:
-    """Close the year's cash: borrow if it is negative, wind up if the loan is too big.
+    """Close the year's cash: borrow if it is negative; wind up after two years over the line.
 
-    A new loan (or a top-up) restarts the repayment term.
+    The line is ``wind_up_loan_share`` of the year's costs. A loan above it at a
+    year's end is the final warning; above it again at the next year's end
+    (``was_over_line``), the organization is wound up. A new loan (or a top-up)
+    restarts the repayment term.
     """
+    line = rules.wind_up_loan_share * max(year_costs, 1.0)
     if cash >= 0:
-        return LoanYear(cash, loan, years_left if loan > 0.01 else 0, 0.0, 0.0, 0.0, False)
+        over = loan > line
+        years = years_left if loan > 0.01 else 0
+        return LoanYear(cash, loan, years, 0.0, 0.0, 0.0, over and was_over_line, over)
     need = rules.loan_buffer - cash
     loan += need * (1.0 + rules.loan_fee)
-    wound_up = loan > rules.wind_up_loan_share * max(year_costs, 1.0)
-    return LoanYear(rules.loan_buffer, loan, rules.loan_term, 0.0, 0.0, need, wound_up)
+    over = loan > line
+    return LoanYear(
+        rules.loan_buffer, loan, rules.loan_term, 0.0, 0.0, need, over and was_over_line, over
+    )
 
 
 def services_allowed(

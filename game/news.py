@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from game import members as mem
 from game.report import (
     EVENT,
     OUTCOME,
@@ -415,41 +418,136 @@ def _fallbacks(year: Year, kpis: dict, before: dict, runway: float) -> list[tupl
     ]
 
 
+def _held_back_text(year: Year) -> str:
+    if year.emergency:
+        cut = year.economy.finance.emergency_services_cut
+        return (
+            f"Emergency measures while the loan is repaid: services spent "
+            f"{euros(year.held_back)} ({cut:.0%}) less than their budget."
+        )
+    return (
+        f"To keep a cash reserve of {year.policy.reserve_months:g} months of costs, "
+        f"services spent {euros(year.held_back)} less than their budget."
+    )
+
+
+def _distress_causes(year: Year) -> str:
+    """Name what drove the cash down this year, largest first: every cause the model has.
+
+    Income that fell (by source, with the event card or the members behind it),
+    members who left and their main reason (contact included), costs that rose, and
+    a year that simply cost more than it brought in.
+    """
+    causes: list[tuple[float, str]] = []
+    last = year.state.last_terms
+    for source, amount in year.revenue.items():
+        before = last.get(f"rev:{source}")
+        if before is not None and before - amount >= 10_000:
+            name, _, _ = _revenue_source(year, source)
+            causes.append((before - amount, f"income from {name} fell by {euros(before - amount)}"))
+    for key, before in last.items():
+        source = key.removeprefix("rev:")
+        if key.startswith("rev:") and source not in year.revenue and before >= 10_000:
+            name, _, _ = _revenue_source(year, source)
+            causes.append((before, f"{name} stopped paying ({euros(before)} last year)"))
+    left = year.leaving.leaving & year.was_member
+    if left.sum() >= 3:
+        counts = np.bincount(year.leaving.reason[left], minlength=len(mem.LEAVE_REASONS))
+        named = [
+            f"{n} over {mem.LEAVE_REASONS[i]}"
+            for i, n in sorted(enumerate(counts.tolist()), key=lambda c: -c[1])
+            if n > 0
+        ]
+        fees = float(year.fees_asked[left].sum())
+        causes.append((max(fees, 1.0), f"{int(left.sum())} members left ({', '.join(named)})"))
+    floor = year.economy.services.contact_floor
+    if year.contact < year.economy.services.contact_named_below and year.was_member.any():
+        causes.append(
+            (
+                float(year.fees_asked[year.was_member].sum()) * (1.0 - year.contact) / 10,
+                f"members got only {year.contact:.0%} of the personal contact they need "
+                f"({floor:.0%} comes from staff presence alone)",
+            )
+        )
+    costs_before = last.get("costs")
+    costs = sum(year.costs.values())
+    if costs_before and costs - costs_before >= max(0.1 * costs_before, 10_000):
+        causes.append((costs - costs_before, f"costs rose by {euros(costs - costs_before)}"))
+    gap = costs - sum(year.revenue.values()) - year.other_income
+    if gap > 0:
+        causes.append((0.0, f"the year cost {euros(gap)} more than it brought in"))
+    ranked = [text for _, text in sorted(causes, key=lambda c: -c[0])]
+    return "; ".join(ranked) if ranked else "costs above income"
+
+
+def _warning_items(year: Year, behind: str) -> list[tuple[float, NewsItem]]:
+    """A warning with next year's forecast when the year ends with little runway."""
+    from game.finance import runway_months
+
+    costs = sum(year.costs.values())
+    cash = year.loan_year.cash
+    runway = runway_months(cash, costs)
+    if runway >= year.economy.finance.warning_runway_months or costs <= 0:
+        return []
+    net = sum(year.revenue.values()) + year.other_income - costs
+    text = f"Warning: cash covers only {runway:.1f} months of costs."
+    if cash + net < 0:
+        text += (
+            f" At this year's income and costs, the board will need an emergency loan of "
+            f"about {euros(-(cash + net))} next year. Behind it: {behind}."
+        )
+    else:
+        text += " One bad year would need an emergency loan."
+    return [_item(10, Topic.CASH, text, "bad", OUTCOME)]
+
+
 def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> list[NewsItem]:
     """Return the year's news feed, most salient first, 3 to 8 items."""
     from game.finance import runway_months
 
     candidates = []
     loan = year.loan_year
+    behind = _distress_causes(year)
+    took = (
+        f"Cash ran out: the board took an emergency loan of {euros(loan.borrowed)}, "
+        f"and members heard of it. "
+        if loan.borrowed > 0
+        else ""
+    )
     if loan.wound_up:
         candidates.append(
             _item(
                 30,
                 Topic.CASH,
-                "The emergency loan grew too large: the board has "
-                "wound up the cluster organization and every member has left.",
+                f"The emergency loan grew too large: the board has wound up the cluster "
+                f"organization and every member has left (the loan stayed above a year of "
+                f"costs for a second year). Behind it: {behind}.",
+                "bad",
+                OUTCOME,
+            )
+        )
+    elif loan.over_line:
+        candidates.append(
+            _item(
+                20,
+                Topic.CASH,
+                f"{took}Final warning: the emergency loan ({euros(loan.loan)}) is larger than "
+                f"a year of costs. Unless it is back below that at next year's end, the board "
+                f"must wind the cluster organization up. Behind it: {behind}.",
                 "bad",
                 OUTCOME,
             )
         )
     elif loan.borrowed > 0:
-        candidates.append(
-            _item(
-                12,
-                Topic.CASH,
-                f"Cash ran out: the board took an emergency loan of "
-                f"{euros(loan.borrowed)}, and members heard of it.",
-                "bad",
-                OUTCOME,
-            )
-        )
+        candidates.append(_item(12, Topic.CASH, f"{took}Behind it: {behind}.", "bad", OUTCOME))
+    else:
+        candidates += _warning_items(year, behind)
     if year.held_back > 0:
         candidates.append(
             _item(
-                5 + year.held_back / 20_000,
+                (11 if year.emergency else 5) + year.held_back / 20_000,
                 Topic.SERVICES,
-                f"To keep a cash reserve of {year.policy.reserve_months:g} months of costs, "
-                f"services spent {euros(year.held_back)} less than their budget.",
+                _held_back_text(year),
                 "neutral",
                 "reserve_months",
             )

@@ -109,6 +109,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
             if year.was_member.any()
             else 0.0,
             "engagement": mean_e,
+            "costs": costs_total,
         }
         | {f"rev:{source}": amount for source, amount in year.revenue.items()},
     )

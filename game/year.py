@@ -117,10 +117,13 @@ class Year:
             a.amount for a in state.agreements
         )
         planned = sum(self.policy.budget.values())
-        allowed = services_allowed(
-            state.cash, secured, other, self.policy.reserve_months, self.economy.finance
-        )
+        months = self.policy.reserve_months
+        allowed = services_allowed(state.cash, secured, other, months, self.economy.finance)
         factor = min(allowed / planned, 1.0) if planned > 0 else 1.0
+        cut = 1.0 - self.economy.finance.emergency_services_cut
+        self.emergency = state.loan > 0.01 and factor > cut and planned > 0
+        if self.emergency:  # emergency measures while a loan is outstanding
+            factor = cut
         self.budget = {line: amount * factor for line, amount in self.policy.budget.items()}
         self.held_back = round(planned - sum(self.budget.values()), 2)
 
@@ -369,8 +372,15 @@ class Year:
         self.other_income = max(effects.cash, 0.0)
         total_costs = sum(self.costs.values())
         cash = self.state.cash + sum(self.revenue.values()) + self.other_income - total_costs
+        last_costs = self.state.last_terms.get("costs", 0.0)  # absent before the first year
+        line = economy.finance.wind_up_loan_share * max(last_costs, 1.0)
         self.loan_year = settle(
-            cash, self.state.loan - repaid, max(years - 1, 0), total_costs, economy.finance
+            cash,
+            self.state.loan - repaid,
+            max(years - 1, 0),
+            total_costs,
+            economy.finance,
+            was_over_line=last_costs > 0 and self.state.loan > line,
         )
         if self.loan_year.borrowed > 0:
             shock = economy.members.insolvency_engagement

@@ -12,7 +12,7 @@ DOMAIN.md says, and so what is asserted:
   balanced boards (member-first, startup-and-capital) in every scenario;
 - a fee maximiser does badly (fact 5: fees far above the value delivered drive
   members out): at least ``FEE_GAP`` points below the member-first board and wound
-  up in most seeds of every scenario.
+  up in at least a third of the seeds of every scenario.
 
 The documents do not rank a board that prices members out against one that
 lives on public money, and in transform and build the fee maximiser may fall
@@ -78,4 +78,4 @@ def test_a_fee_maximiser_does_badly(name: str):
     table = results(name)
     score, wound = table["fee_maximiser"]
     assert score + FEE_GAP < table["member_first"][0], table
-    assert wound > len(SEEDS) // 2, table
+    assert wound >= len(SEEDS) // 3, table
