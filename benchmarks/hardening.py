@@ -74,7 +74,9 @@ async def start_server(db: Path, log: Path, *extra: str) -> tuple[asyncio.subpro
         for line in log.read_text().splitlines():
             if '"listening"' in line:
                 return process, json.loads(line)["port"]
-    raise RuntimeError("the server did not start")
+    process.kill()
+    await process.wait()
+    raise RuntimeError(f"the server did not start: {log.read_text()[-300:]!r}")
 
 
 async def stop_server(process: asyncio.subprocess.Process) -> int:
@@ -508,6 +510,7 @@ async def kills(args: argparse.Namespace) -> dict[str, Any]:
     server = Killable(Path(tempfile.mkdtemp(prefix="clusterboard-kills-")), args.resolve_delay)
     await server.start()
     killed = 0
+    failed_starts: list[int] = []
     stop = asyncio.Event()
 
     async def killer() -> None:
@@ -518,7 +521,12 @@ async def kills(args: argparse.Namespace) -> dict[str, Any]:
                 return
             await server.kill()
             killed += 1
-            await server.start()
+            for _attempt in range(5):  # a start that does not come up is tried again
+                try:
+                    await server.start()
+                    break
+                except RuntimeError:
+                    failed_starts.append(server.starts)
 
     task = asyncio.create_task(killer())
     games, equal, clients = 0, 0, []
@@ -551,6 +559,7 @@ async def kills(args: argparse.Namespace) -> dict[str, Any]:
         "acknowledged_but_not_in_the_log_at_their_seq": missing,
         "ids_logged_more_than_once": sum(1 for n in logged.values() if n > 1),
         "seconds": round(time.perf_counter() - started, 1),
+        "starts_that_did_not_come_up": failed_starts,
     }
 
 

@@ -167,6 +167,12 @@ def test_sigterm_closes_with_restarting_and_clients_resume(tmp_path) -> None:
 
     async def main() -> None:
         process = ServerProcess(db)
+        try:
+            await game(process)
+        finally:
+            await process.stop()  # whatever happened, no server is left behind
+
+    async def game(process: ServerProcess) -> None:
         await process.start()
         facilitator = Client(process.url, backoff=(0.05, 0.2))
         code = (await facilitator.create_session(seed=3, rounds=2))["code"]
