@@ -183,6 +183,13 @@ def host_hello(args: argparse.Namespace) -> tuple[str, dict]:
     from game.scenario import load_scenario
 
     apply_plan(args)
+    if getattr(args, "token", None):
+        if args.resume or args.scenario:
+            raise ClientUsageError("--token attaches to a running session: leave out the rest")
+        token = args.token.strip()
+        if not 16 <= len(token) <= 128:
+            raise ClientUsageError("--token must be the facilitator token the console shows")
+        return check_url(args.url or DEFAULT_URL), {"type": "resume", "token": token}
     if args.resume:
         code = check_code(args.resume)
         if args.scenario:

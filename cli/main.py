@@ -395,6 +395,11 @@ def _add_client_commands(commands: argparse._SubParsersAction) -> None:
     )
     host.add_argument("--url", default=None, help="server address (default ws://127.0.0.1:8765)")
     host.add_argument("--scenario", default=None, help="scenario name (for a new session)")
+    host.add_argument(
+        "--token",
+        default=None,
+        help="attach a second console with the facilitator token another console shows",
+    )
     host.add_argument("--teams", default=None, help="the teams' names, comma-separated")
     host.add_argument(
         "--roster", default=None, help="a CSV file of students with a 'team' column (and 'student')"

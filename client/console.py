@@ -129,6 +129,9 @@ class ConsoleScene(Scene):
         token = self.token()
         if self.show_token and token:
             lines.append(f"Token: {token}")
+            lines.append(
+                f"Second console: clusterboard host --url {self.server_url()} --token {token}"
+            )
             lines.append(f"Browser console: {http_base(self.server_url())}/host#token={token}")
         return lines
 
