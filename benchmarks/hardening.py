@@ -465,10 +465,11 @@ async def one_game(server: Killable, seed: int, rounds: int) -> tuple[list[str],
     from cli.bot import decide
 
     facilitator = Tracking(server.url)
-    code = (await facilitator.create_session(seed=seed, rounds=rounds))["code"]
+    create = {"type": "create_session", "seed": seed, "rounds": rounds}
+    code = (await first(facilitator, create))["code"]
     players = [Tracking(server.url) for _ in range(3)]
     for n, player in enumerate(players):
-        await player.join(code, f"Team {n}", f"P{n}")
+        await first(player, {"type": "join", "code": code, "team": f"Team {n}", "name": f"P{n}"})
     await facilitator.send("start")
     for round_no in range(1, rounds + 1):
         await facilitator.send("open_round")
@@ -498,6 +499,23 @@ async def one_game(server: Killable, seed: int, rounds: int) -> tuple[list[str],
     for client in clients:
         await client.close()
     return hashes, clients
+
+
+async def first(client: Tracking, message: dict[str, Any]) -> dict[str, Any]:
+    """Send a first message until it is answered, always under the same id (so once)."""
+    message = {"protocol": 1, "id": f"{client._prefix}-first"} | message
+    for _ in range(100):
+        try:
+            await client._open()
+            welcome = await client.request(message, timeout=10)
+        except (OSError, TimeoutError, ConnectionClosed):
+            await client.close()
+            client._closing = False
+            await asyncio.sleep(0.3)
+            continue
+        client.welcome, client.token = welcome, welcome.get("token")
+        return welcome
+    raise RuntimeError("no server answered")
 
 
 async def kills(args: argparse.Namespace) -> dict[str, Any]:
