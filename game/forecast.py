@@ -5,9 +5,11 @@ with the event cards already in force and the board's draft, but never with the
 team's own random numbers: each of a few sample years draws from a generator of
 its own, seeded by the year alone, so the forecast tells nothing about the draws
 the real year will make (no information leaks), and teammates looking at the same
-draft see the same forecast. The samples are averaged. One more year is projected
+draft see the same forecast. The samples are averaged. When the cash falls fast
+enough to run out the year after at the same pace, that year is projected too,
 with the draft kept as the standing policy and no new cards (which are unknown),
-so a likely emergency loan is flagged up to two years ahead.
+so a likely emergency loan is flagged up to two years ahead; otherwise the
+forecast costs one engine year per sample.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from game.scenario import Scenario
 from game.state import ClusterState
 
 FORECAST_SEED = 0xC1057E2  # the forecast's own random numbers, never the team's
-SAMPLES = 4
-HORIZON = 2  # this year and the next
+SAMPLES = 3
+HORIZON = 2  # this year and, when the cash is falling towards zero, the next
 LIKELY = 0.5  # the share of sample years that makes an outcome "likely"
 
 
@@ -91,6 +93,21 @@ def _warning(years: list[YearForecast]) -> str | None:
     return None
 
 
+def _year(
+    states: list[ClusterState],
+    plan: Decisions,
+    scenario: Scenario,
+    weights: dict[str, float] | None,
+) -> tuple[list[ClusterState], list[RoundReport]]:
+    """Play one year in every sample world; a wound-up one stays as it is."""
+    after, reports = [], []
+    for current in states:
+        new_state, report = resolve_round(current, plan, scenario, weights)
+        after.append(new_state)
+        reports.append(report)
+    return after, reports
+
+
 def forecast(
     state: ClusterState,
     decisions: Decisions,
@@ -108,18 +125,21 @@ def forecast(
         return None
     if check_decisions(decisions, state, scenario):
         return None
-    last = min(state.round + horizon, scenario.rounds)
-    by_year: list[list[RoundReport]] = [[] for _ in range(last - state.round)]
-    for sample in range(samples):
-        current, plan = _sample_state(state, sample), decisions
-        report: RoundReport | None = None
-        for index in range(len(by_year)):
-            if report is None or not report.wound_up:  # a wound-up cluster stays wound up
-                try:
-                    current, report = resolve_round(current, plan, scenario, weights)
-                except IllegalDecision:
-                    break
-            by_year[index].append(report)
-            plan = Decisions()  # the year after: the draft stays the standing policy
-    years = [_summary(state.round + 1 + i, reports) for i, reports in enumerate(by_year) if reports]
+    worlds = [_sample_state(state, sample) for sample in range(samples)]
+    worlds, reports = _year(worlds, decisions, scenario, weights)
+    years = [_summary(state.round + 1, reports)]
+    first = years[0]
+    if (
+        horizon > 1
+        and state.round + 1 < scenario.rounds
+        and first.emergency_loan < LIKELY
+        and first.wound_up < LIKELY
+        and 2 * first.cash - state.cash < 0  # at this year's pace the cash runs out next year
+    ):
+        try:  # the year after: the draft stays the standing policy, no new cards
+            _, later = _year(worlds, Decisions(), scenario, weights)
+        except IllegalDecision:
+            later = []
+        if later:
+            years.append(_summary(state.round + 2, later))
     return Forecast(years=years, samples=samples, warning=_warning(years))

@@ -76,16 +76,17 @@ def test_the_forecast_leaks_nothing_of_the_teams_draws() -> None:
     assert state.rng_state == before  # the team's generator is never touched
 
 
-def test_a_likely_insolvency_is_flagged_ahead_and_comes() -> None:
+@pytest.mark.parametrize(("hire", "spend", "year"), [(3.0, 2.0, 1), (1.0, 1.2, 2)])
+def test_a_likely_insolvency_is_flagged_ahead_and_comes(hire, spend, year) -> None:
     state = _opened(3)
-    spend = {str(k): v * 2 for k, v in state.policy.budget.items()}
+    budget = {str(k): v * spend for k, v in state.policy.budget.items()}
     draft = Decisions.model_validate(
-        {"staffing": {"hire_fte": 3.0}, "budget": spend, "reserve_months": 0}
+        {"staffing": {"hire_fte": hire}, "budget": budget, "reserve_months": 0}
     )
     expected = forecast(state, draft, SCENARIO)
     assert expected.warning is not None
     flagged = next(y for y in expected.years if y.emergency_loan >= 0.5)
-    assert f"year {flagged.round}" in expected.warning
+    assert flagged.round == year and f"year {year}" in expected.warning
     current, plan = state, draft
     for _ in range(flagged.round):
         current, report = resolve_round(current, plan, SCENARIO)
@@ -93,11 +94,11 @@ def test_a_likely_insolvency_is_flagged_ahead_and_comes() -> None:
     assert report.emergency_loan > 0  # the year it named needed the loan
 
 
-def test_a_prudent_draft_has_no_warning_and_two_years() -> None:
+def test_a_prudent_draft_has_no_warning_and_needs_no_second_year() -> None:
     state = _opened(1)
     expected = forecast(state, Decisions(), SCENARIO)
     assert expected.warning is None
-    assert [y.round for y in expected.years] == [1, 2]
+    assert [y.round for y in expected.years] == [1]  # its cash does not run out next year
 
 
 def test_nothing_to_forecast_for_a_refused_draft_or_a_wound_up_cluster() -> None:
