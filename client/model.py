@@ -19,6 +19,7 @@ from client.net import NetEvent
 from game.decisions import Decisions
 from game.report import RoundReport
 from protocol.replies import (
+    Briefing,
     DraftChanged,
     FacilitatorState,
     Newspaper,
@@ -44,6 +45,7 @@ class ClientModel:
         self.team: TeamState | None = None
         self.public: PublicState | None = None
         self.facilitator: FacilitatorState | None = None
+        self.briefing: Briefing | None = None  # the scenario's story, sent by the server
         self.reports: dict[int, RoundReport] = {}
         self.papers: dict[int, Newspaper] = {}
         self.overlay: dict[str, Any] = {}
@@ -218,6 +220,8 @@ class ClientModel:
             self._public_state(message)
         elif isinstance(message, FacilitatorState):
             self.facilitator = message
+        elif isinstance(message, Briefing):
+            self.briefing = message
         elif isinstance(message, Welcome):
             self.welcome = message.model_dump(mode="json")
         elif getattr(message, "type", "") == "removed":

@@ -54,6 +54,20 @@ class Welcome(Reply):
     token: str | None = Field(None, description="Sent once, on create or join; keep it secret.")
 
 
+class Briefing(Reply):
+    """The session's scenario as its players read it, sent once per connection after
+    ``labels``: no client needs the scenario files to show the briefing."""
+
+    type: Literal["briefing"] = "briefing"
+    scenario: str = Field(description="The scenario's id.")
+    name: str
+    category: str = Field(description="grow, transform or build.")
+    rounds: int
+    summary: str
+    briefing: str = Field(description="The story, paragraphs separated by a blank line.")
+    lesson: str = Field(description="What the scenario teaches, for the debrief.")
+
+
 class Labels(Reply):
     """Display names and every decision field's metadata, sent once per connection.
 
@@ -262,6 +276,7 @@ ServerMessage = Annotated[
     Error
     | Welcome
     | Labels
+    | Briefing
     | Ack
     | TeamState
     | DraftChanged

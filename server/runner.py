@@ -20,6 +20,7 @@ from protocol.errors import InternalError, ProtocolError, Unavailable
 from protocol.phases import Phase
 from protocol.replies import Error
 from server import logs
+from server.presence import Presence
 from server.session import Command, Resolve, RulesSwitch, Session, Step, Tick
 from server.snapshot import round_row
 
@@ -190,11 +191,11 @@ class SessionRunner:
             logs.event("rebuild_failed", logging.ERROR, session=self.session.id, reason=str(error))
             self.broken = True
             return
-        rebuilt.connections = {
-            c: p
+        rebuilt.connections = Presence(
+            (c, p)
             for c, p in self.session.connections.items()
             if p.actor is None or p.actor == "facilitator" or p.actor in rebuilt.players
-        }
+        )
         self.session = rebuilt
         if self.timer is not None:
             self.timer.cancel()

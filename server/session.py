@@ -376,6 +376,7 @@ class Session:
         )
         self.send(To("connection", command.connection), welcome)
         self.send(To("connection", command.connection), views.labels_message())
+        self.send(To("connection", command.connection), views.briefing_message(self))
         self.full_view(command.connection, command.now)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ first messages

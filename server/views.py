@@ -18,6 +18,7 @@ from game.state import ClusterState
 from game.view import team_view
 from protocol.phases import OPEN
 from protocol.replies import (
+    Briefing,
     ErrorDetail,
     FacilitatorState,
     Labels,
@@ -50,6 +51,20 @@ def labels_message() -> Labels:
     field metadata), so every role may receive it.
     """
     return labels_reply()
+
+
+def briefing_message(session: Session) -> Briefing:
+    """Return the ``briefing`` message: the session's scenario, as its players read it."""
+    info = session.scenario.scenario
+    return Briefing(
+        scenario=info.id,
+        name=info.name,
+        category=str(info.category),
+        rounds=session.scenario.rounds,
+        summary=info.summary,
+        briefing=info.briefing,
+        lesson=info.lesson,
+    )
 
 
 def timer(session: Session, now: float) -> Timer:

@@ -28,11 +28,17 @@ class BriefingScene(Scene):
         self.story: tuple[str, str, str, str] = ("", "", "", "")
 
     def update(self, dt: float) -> None:
+        sent = self.model.briefing
+        if sent is not None:  # the server says what the scenario is: no local files needed
+            if sent.scenario != self.scenario_id:
+                self.scenario_id = sent.scenario
+                self.story = (sent.name, sent.summary, reflow(sent.briefing), sent.lesson)
+            return
         team = self.model.team
         if team is None or team.view.scenario == self.scenario_id:
             return
         self.scenario_id = team.view.scenario
-        try:
+        try:  # a server too old to send the briefing: read the local scenario files
             info = load_scenario(self.scenario_id).scenario
             self.story = (info.name, info.summary, reflow(info.briefing), info.lesson)
         except (ScenarioError, OSError, ValueError):

@@ -14,7 +14,7 @@ from game.decisions import Decisions
 from game.scenario import load_scenario
 from game.setup import initial_state
 from game.view import team_view
-from protocol.replies import PlayerInfo, TeamState, Timer
+from protocol.replies import Briefing, PlayerInfo, TeamState, Timer
 
 SIZE = (1280, 800)
 
@@ -157,3 +157,31 @@ def test_the_window_layout_scales_with_the_window(app: App) -> None:
             app.show(screen)
             app.frame()
         assert app.theme.px(100) == round(100 * min(size[0] / 1280, size[1] / 800))
+
+
+def test_the_briefing_comes_from_the_server_not_from_local_files(app: App, monkeypatch) -> None:
+    import client.scenes.briefing as briefing_scene
+
+    def no_files(name: str):
+        raise AssertionError("the briefing must not read the scenario files")
+
+    monkeypatch.setattr(briefing_scene, "load_scenario", no_files)
+    sent = Briefing(
+        scenario="grow",
+        name="A Coast Far Away",
+        category="grow",
+        rounds=10,
+        summary="Sent by the server.",
+        briefing="First paragraph.\n\nSecond paragraph.",
+        lesson="A lesson.",
+    )
+    app.model.apply(NetEvent("message", message=sent))
+    app.show("briefing")
+    app.frame()
+    scene = app.scenes["briefing"]
+    assert scene.story == (
+        "A Coast Far Away",
+        "Sent by the server.",
+        "First paragraph.\n\nSecond paragraph.",
+        "A lesson.",
+    )

@@ -168,6 +168,7 @@ def answer(ws: ClientConnection) -> dict[str, Any]:
             "ack",
             "welcome",
             "labels",
+            "briefing",
             "team_state",
             "public_state",
             "facilitator_state",

@@ -59,7 +59,8 @@ async def whole_game(url: str) -> None:
     assert len(final["state_hashes"]) == ROUNDS
     history = (await spectator.send("get_view"))["history"]
     assert [paper["round"] for paper in history] == list(range(1, ROUNDS + 1))
-    assert {m["type"] for m in spectator.messages} <= {"welcome", "labels", "public_state", "timer"}
+    allowed = {"welcome", "labels", "briefing", "public_state", "timer"}
+    assert {m["type"] for m in spectator.messages} <= allowed
     for player in players:
         teams_seen = {m["team"] for m in player.messages if m["type"] == "team_state"}
         assert teams_seen == {player.welcome["team"]}
