@@ -492,7 +492,8 @@ How it was measured:
   `{STRATEGY}` strategy from `game.view.team_view` before the clock starts.
 - Only the resolution is timed for the targets, with `time.perf_counter`: the session's
   round function `game.round.resolve_all` (the one the server and the headless match
-  call), over all {session.teams} teams of a round one after the other, in one process. The view and the decision are timed separately.
+  call), over all {session.teams} teams of a round one after the other, in one process.
+  The view and the decision are timed separately.
 {_repeats_note(team.repeats)}
 - One untimed warm-up game per case; the garbage collector stays on (as in the server)
   and runs between games. Members join and leave during play, so the member counts
