@@ -238,6 +238,9 @@ function receive(message) {
     case "draft":
       takeDraft(message);
       break;
+    case "forecast": // the forecast of a draft version whose message said it would follow
+      if (state.team && message.version === state.team.draft_version) state.team.forecast = message.forecast;
+      break;
     case "submitted":
       if (state.team) state.team.submission = message.submission;
       announce("Your team's decisions are submitted.");
@@ -308,6 +311,7 @@ function takeDraft(message) {
   team.draft = message.draft;
   team.draft_version = message.version;
   team.problems = message.problems;
+  if ("forecast" in message) team.forecast = message.forecast;
   if (message.edited_by === state.seat.player) {
     state.inflight = state.inflight.filter((edit) => !edit.acked);
   } else {
@@ -413,7 +417,7 @@ function render() {
     renderBannerOnly();
     return;
   }
-  const body = {
+  const body = woundUpScreen(screen) || {
     briefing: briefing,
     dashboard: dashboard,
     decisions: decisions,
@@ -430,6 +434,20 @@ function render() {
   document.title = `${SCREEN_NAMES[screen]} · ${state.team.team} · Cluster Board`;
 }
 
+// A wound-up organization's own screens say only that; its history and the
+// newspapers stay open.
+function woundUpScreen(screen) {
+  if (!state.team.view.wound_up || ["history", "gameover"].includes(screen)) return null;
+  const years = state.reports.filter((r) => r.wound_up).map((r) => r.round);
+  const when = years.length ? ` in year ${Math.min(...years)}` : "";
+  return h("section", { class: "card", id: "wound-up", "aria-labelledby": "wound-up-title" },
+    h("h2", { id: "wound-up-title", class: "bad", text: "Wound up" }),
+    h("p", { text: `Your cluster organization was wound up${when}: its emergency loan grew past what the board could carry. ` +
+      "It has no cash, staff, members or budget any more, and decides nothing; its remaining years score nothing. " +
+      "The history and the game's newspapers stay open." }),
+    screen === "results" ? newspaper(state.public?.newspaper, state.team.team) : null);
+}
+
 function renderBannerOnly() {
   const old = main.querySelector(":scope > .banner-slot");
   if (old) old.replaceWith(bannerNode());
@@ -441,7 +459,7 @@ function bannerNode() {
     notes.push(h("p", { class: "banner", id: "announcement", role: "status" }, h("strong", { text: "From the facilitator: " }), state.public.announcement));
   }
   if (state.public && state.public.facilitator_present === false && state.timer?.phase !== "finished") {
-    notes.push(h("p", { class: "banner muted", text: "The facilitator's console is away; an open round still closes on time." }));
+    notes.push(h("p", { class: "banner muted", id: "facilitator-away", role: "status", text: "The facilitator's console is away; an open round still closes on time." }));
   }
   if (state.banner) notes.push(h("p", { class: "banner bad", role: "alert", text: state.banner }));
   return h("div", { class: "banner-slot" }, notes);
@@ -846,7 +864,9 @@ function decisions() {
   const submitButton = h("button", { type: "button", id: "submit", onclick: submit, text: "Submit decisions" });
   const stateLine = h("p", { class: "state", id: "submit-state", role: "status" });
   const general = h("ul", { class: "problem", id: "general-problems" });
-  const panel = h("div", { class: "submit-panel" }, stateLine, general, submitButton);
+  const forecastBox = h("div", { class: "forecast", id: "forecast", role: "status" });
+  syncs.push(() => forecastBox.replaceChildren(...forecastLines(state.team.forecast)));
+  const panel = h("div", { class: "submit-panel" }, forecastBox, stateLine, general, submitButton);
   syncs.push(() => {
     const t = state.team;
     const open = deciding();
@@ -879,6 +899,26 @@ function decisions() {
   state.form = { node, shape: formShape(), boxes, syncs, general };
   syncForm();
   return node;
+}
+
+// The server's forecast of next year under the shared draft (no random events), with its
+// warnings: it follows every edit, a teammate's too.
+function forecastLines(forecast) {
+  if (!forecast || !forecast.years?.length) return [h("p", { class: "muted", text: "No forecast for this draft." })];
+  const share = (x) => `${Math.round(x * forecast.samples)} of ${forecast.samples} sample years`;
+  const lines = [h("h3", { text: "Forecast for this draft" })];
+  forecast.years.forEach((y, i) => {
+    lines.push(h("p", { class: i ? "hint muted" : null, "data-year": y.round },
+      h("strong", { text: i ? `Year ${y.round}, if kept: ` : `Year ${y.round}: ` }),
+      `expected cash ${euros(y.cash)} (${euros(y.cash_low)} to ${euros(y.cash_high)}), ` +
+      `runway ${number(y.runway_months, 1)} months, staff utilisation ${Math.round(y.utilisation * 100)}%.`));
+    const warn = [];
+    if (y.emergency_loan > 0) warn.push(`an emergency loan in ${share(y.emergency_loan)}`);
+    if (y.wound_up > 0) warn.push(`the organization wound up in ${share(y.wound_up)}`);
+    if (warn.length) lines.push(h("p", { class: "bad forecast-warning", text: `Year ${y.round}: ${warn.join("; ")}.` }));
+  });
+  if (forecast.warning) lines.push(h("p", { class: "bad forecast-warning", text: forecast.warning }));
+  return lines;
 }
 
 // What the form is built from besides the draft: it is built again when this changes

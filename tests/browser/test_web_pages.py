@@ -349,3 +349,63 @@ def test_a_practice_round_is_played_and_reset_from_the_console(site, browser) ->
     wait(ana, lambda d: screen(d) == "Decisions", "the first real year")
     assert "(practice)" not in text_of(ana, "#bar .info")
     assert "year 1 of 2" in text_of(ana, "#bar .info")
+
+
+HOLD_DRAFTS = """
+const setter = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+Object.defineProperty(WebSocket.prototype, 'onmessage', {
+  configurable: true,
+  get() { return setter.get.call(this); },
+  set(handler) {
+    setter.set.call(this, (event) => {
+      if (window.holdDrafts && /"type":\\s*"draft"/.test(event.data)) {
+        window.heldDrafts = (window.heldDrafts || 0) + 1;
+        return undefined;
+      }
+      return handler(event);
+    });
+  },
+});
+"""
+
+
+def test_the_forecast_follows_the_draft_and_a_stale_submit_is_refused(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    ana, ben = browser(), browser()
+    # Ana's page can be made deaf to draft messages, so a teammate's edit can slip
+    # in between what her page last saw and her submit
+    ana.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOLD_DRAFTS})
+    join(ana, site, code, "North", "Ana")
+    join(ben, site, code, "North", "Ben")
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+
+    first = wait(
+        ana,
+        lambda d: "expected cash" in text_of(d, "#forecast") and text_of(d, "#forecast"),
+        "a forecast",
+    )
+    assert "Year 1:" in first and "runway" in first and "staff utilisation" in first
+    wait(ben, lambda d: text_of(d, "#forecast") == first, "the same forecast on Ben's page")
+    set_field(ben, "staffing.hire_fte", "4")  # more staff: less cash, lower utilisation
+    changed = wait(
+        ana,
+        lambda d: text_of(d, "#forecast") not in ("", first) and text_of(d, "#forecast"),
+        "the forecast after Ben's edit",
+    )
+    assert changed != first
+    assert audit(ana) == []
+    assert axe_violations(ana) == []
+
+    ana.execute_script("window.holdDrafts = true")
+    set_field(ben, "fees.flat", "650")
+    wait(ana, lambda d: d.execute_script("return window.heldDrafts || 0") >= 1, "Ben's edit held")
+    click(ana, "#submit")
+    wait(
+        ana, lambda d: "teammate changed the draft" in text_of(d, ".banner.bad"), "the stale draft"
+    )
+    assert "Not submitted yet" in text_of(ana, "#submit-state")
+    assert audit(ana) == []
