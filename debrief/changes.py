@@ -237,7 +237,7 @@ def _standing_numbers(before: Policy, after: Policy) -> Found:
     """Return the changes of the standing policy fields of one number, by their metadata."""
     found = []
     for name in standing_scalars():
-        old, new = float(getattr(before, name)), float(getattr(after, name))
+        old, new = before.scalar(name), after.scalar(name)
         if old == new:
             continue
         spec = field_spec(name)

@@ -426,7 +426,7 @@ def _held_back_text(year: Year) -> str:
             f"{euros(year.held_back)} ({cut:.0%}) less than their budget."
         )
     return (
-        f"To keep a cash reserve of {year.policy.reserve_months:g} months of costs, "
+        f"To keep a cash reserve of {year.policy.scalar('reserve_months'):g} months of costs, "
         f"services spent {euros(year.held_back)} less than their budget."
     )
 

@@ -111,10 +111,13 @@ def apply_policy(policy: Policy, decisions: Decisions) -> tuple[Policy, bool]:
         changes["recruitment"] = policy.recruitment | {
             s.value: v for s, v in decisions.recruitment.items()
         }
-    for name in standing_scalars():  # one number each: carried on as it is
-        value = getattr(decisions, name)
-        if value is not None:
-            changes[name] = value
+    scalars = {
+        name: float(value)
+        for name in standing_scalars()  # one number each: carried on as it is
+        if (value := getattr(decisions, name)) is not None
+    }
+    if scalars:  # 0 is the value before a board first sets one: kept out, so equal is equal
+        changes["scalars"] = {k: v for k, v in (policy.scalars | scalars).items() if v != 0.0}
     revised = False
     if decisions.strategy is not None:
         new = (

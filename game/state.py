@@ -117,7 +117,13 @@ class Policy:
     focus_areas: tuple[str, ...] = ()
     targets: dict[Kpi, float] = field(default_factory=dict)
     strategy_set: bool = False
-    reserve_months: float = 0.0  # months of costs kept in cash; services spend within it
+    # every standing policy that is one number (a reserve in months, ...), by field name:
+    # a new such decision field carries on here with no change to this class
+    scalars: dict[str, float] = field(default_factory=dict)
+
+    def scalar(self, name: str) -> float:
+        """Return a one-number standing policy; 0 until the board first sets it."""
+        return self.scalars.get(name, 0.0)
 
 
 @dataclass(frozen=True)

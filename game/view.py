@@ -150,7 +150,7 @@ def team_view(
         focus_areas=list(policy.focus_areas),
         targets=policy.targets,
         strategy_set=policy.strategy_set,
-        policy={name: getattr(policy, name) for name in standing_scalars()},
+        policy={name: policy.scalar(name) for name in standing_scalars()},
         agreements=[
             AgreementView(
                 source=a.source,

@@ -117,7 +117,7 @@ class Year:
             a.amount for a in state.agreements
         )
         planned = sum(self.policy.budget.values())
-        months = self.policy.reserve_months
+        months = self.policy.scalar("reserve_months")
         allowed = services_allowed(state.cash, secured, other, months, self.economy.finance)
         factor = min(allowed / planned, 1.0) if planned > 0 else 1.0
         cut = 1.0 - self.economy.finance.emergency_services_cut

@@ -68,14 +68,14 @@ def test_with_enough_cash_a_reserve_costs_nothing(scenario, state):
 
 def test_the_reserve_is_a_standing_policy(scenario, state):
     after, _ = resolve_round(state, Decisions(reserve_months=4.0), scenario)
-    assert after.policy.reserve_months == 4.0
+    assert after.policy.scalar("reserve_months") == 4.0
     assert team_view(after, scenario).policy == {"reserve_months": 4.0}
     again, second = resolve_round(after, Decisions(), scenario)
     assert second.reserve_months == 4.0
     _, off = resolve_round(again, Decisions(reserve_months=0.0), scenario)
     assert off.reserve_months == 0.0 and off.services_held_back == 0.0
     policy, _ = apply_policy(after.policy, Decisions(reserve_months=1.5))
-    assert policy.reserve_months == 1.5
+    assert policy.scalar("reserve_months") == 1.5
 
 
 def test_the_forecast_reads_its_coefficient(scenario):
