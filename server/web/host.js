@@ -231,7 +231,7 @@ function render() {
     state.good ? h("p", { class: "banner good", role: "status", text: state.good }) : null,
     h("div", { class: "grid" }, joinCard(fac), roundCard(fac)),
     teamsCard(fac),
-    h("div", { class: "grid" }, eventsCard(fac), botsCard(fac), weightsCard(fac), broadcastCard()),
+    h("div", { class: "grid" }, eventsCard(fac), rosterCard(fac), botsCard(fac), weightsCard(fac), broadcastCard(), gradingCard(fac)),
     h("section", { class: "card", "aria-labelledby": "k-board" }, h("h2", { id: "k-board", text: "Leaderboard" }), leaderboard(fac.leaderboard)),
   ].filter(Boolean));
   if (!document.getElementById("end-dialog")) document.body.append(endDialog());
@@ -334,7 +334,7 @@ function teamsCard(fac) {
               onclick: () => send({ type: "move_player", player: p.id, team: target.value }, `${p.name} moved to ${target.value}.`),
               text: `Move ${p.name}` }));
         }) : [])));
-    const submitted = team.removed ? "removed" : team.computer ? "always ready" : team.submitted ? "submitted" : "not yet";
+    const submitted = team.removed ? "removed" : team.wound_up ? "wound up" : team.computer ? "always ready" : team.submitted ? "submitted" : "not yet";
     const choose = h("select", { id: `r-${team.seat}`, "aria-label": `Strategy for ${team.team}` }, strategies.map((s) => h("option", { value: s.id, text: s.id })));
     const actions = team.removed ? "" : h("div", { class: "row" },
       team.computer && team.players.length
@@ -376,6 +376,73 @@ function eventsCard(fac) {
     h("div", { class: "field" }, h("label", { for: "k-event", text: "Event card" }), select),
     h("button", { type: "button", disabled: !["briefing", "decisions", "paused", "results"].includes(phase) || !select.options.length,
       onclick: () => send({ type: "inject_event", event_id: select.value }, `${title(select.value)} will fall.`), text: "Inject the event" }));
+}
+
+// A roster: teams named before the first round, for players to pick.
+function rosterCard(fac) {
+  const name = h("input", { id: "k-team-name", type: "text", maxlength: 40, value: "" });
+  const open = ["lobby", "briefing"].includes(state.timer.phase) && fac.teams.length < fac.config.max_teams;
+  return h("section", { class: "card", "aria-labelledby": "k-roster" },
+    h("h2", { id: "k-roster", text: "Team for players" }),
+    h("div", { class: "field" }, h("label", { for: "k-team-name", text: "Team name" }), name),
+    h("button", { type: "button", id: "b-team", disabled: !open, onclick: () => {
+      const team = name.value.trim();
+      if (!team) {
+        state.banner = "Name the team first.";
+        render();
+        return;
+      }
+      name.value = "";
+      send({ type: "add_team", team }, `${team} is open to players.`);
+    }, text: "Add the team" }));
+}
+
+// The per-student table for grading (the columns of protocol/grading.py), as a CSV file.
+export const STUDENT_COLUMNS = ["student", "player_id", "team", "teams_by_year", "years_on_a_team",
+  "years_connected", "connected_count", "years_submitted", "submissions", "removed"];
+
+export function studentRows(students) {
+  const years = (list) => list.join(" ");
+  const rows = students.map((s) => ({
+    student: s.name,
+    player_id: s.id,
+    team: s.team,
+    teams_by_year: s.years.map((y, i) => `${y} ${s.teams[i]}`).join("; "),
+    years_on_a_team: s.years.length,
+    years_connected: years(s.connected),
+    connected_count: s.connected.length,
+    years_submitted: years(s.submitted),
+    submissions: s.submitted.length,
+    removed: s.removed ? "yes" : "no",
+  }));
+  const fold = (x) => String(x).toLowerCase();
+  const order = (a, b) => (fold(a) < fold(b) ? -1 : fold(a) > fold(b) ? 1 : 0);
+  return rows.sort((a, b) => order(a.team, b.team) || order(a.student, b.student));
+}
+
+export function studentsCsv(students) {
+  const cell = (v) => {
+    const text = String(v);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [STUDENT_COLUMNS.join(",")];
+  for (const row of studentRows(students)) lines.push(STUDENT_COLUMNS.map((c) => cell(row[c])).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+function gradingCard(fac) {
+  const students = fac.students || [];
+  return h("section", { class: "card", "aria-labelledby": "k-grading" },
+    h("h2", { id: "k-grading", text: "Grading" }),
+    h("p", { class: "muted", text: `${students.length} student${students.length === 1 ? "" : "s"}: team, years on a team, years connected, submissions.` }),
+    h("button", { type: "button", id: "b-export", disabled: !students.length, onclick: () => {
+      const blob = new Blob([studentsCsv(students)], { type: "text/csv" });
+      const link = h("a", { href: URL.createObjectURL(blob), download: `students-${fac.code}.csv`, text: "students.csv" });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    }, text: "Export for grading" }));
 }
 
 function botsCard(fac) {

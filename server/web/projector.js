@@ -70,6 +70,9 @@ function render() {
   main.replaceChildren(
     h("h1", { class: "visually-hidden", text: "Cluster Board projector" }),
     pub.announcement ? h("p", { class: "banner", id: "announcement", role: "status", text: pub.announcement }) : h("span"),
+    pub.facilitator_present === false && t.phase !== "finished"
+      ? h("p", { class: "banner muted", id: "facilitator-away", role: "status", text: "The facilitator's console is away; an open round still closes on time." })
+      : null,
     h("div", { class: "projector-grid" },
       h("section", { class: "card", "aria-labelledby": "j-title" },
         h("h2", { id: "j-title", text: "Join the game" }),

@@ -153,7 +153,7 @@ export function table(caption, headers, rows, numeric = []) {
 export function leaderboard(rows, mine) {
   return table(
     "Leaderboard",
-    ["Rank", "Team", "Score"],
+    ["Rank", "Team", "Game score"],
     (rows || []).map((r) => [
       String(r.rank),
       r.team === mine ? `${r.team} (you)` : r.team,
@@ -172,7 +172,7 @@ export function newspaper(paper, mine) {
     h("h3", { text: `The cluster newspaper · year ${paper.round}${paper.practice ? " (practice)" : ""}` }),
     table(
       `Newspaper of year ${paper.round}`,
-      ["Team", "Rank", "Score", "Stage", "Budget", "Public / private / project"],
+      ["Team", "Rank", "Game score", "Stage", "Total costs", "Public / private / project"],
       rows.map((r) => [
         r.team === mine ? `${r.team} (you)` : `${r.team}${r.computer ? " (computer)" : ""}`,
         String(r.rank),

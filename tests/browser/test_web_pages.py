@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from protocol.grading import STUDENT_COLUMNS
 from tests.browser.conftest import PHONE, ServerProcess
 from tests.browser.pages import (
     add_bot,
@@ -351,6 +354,16 @@ def test_a_practice_round_is_played_and_reset_from_the_console(site, browser) ->
     assert "year 1 of 2" in text_of(ana, "#bar .info")
 
 
+def headings(driver, caption: str) -> list[str]:
+    """The column headings of the first table whose caption starts with ``caption``."""
+    return driver.execute_script(
+        """const t = [...document.querySelectorAll('table')].find(
+             (t) => (t.caption?.textContent || '').startsWith(arguments[0]));
+           return t ? [...t.tHead.querySelectorAll('th')].map((th) => th.textContent) : null""",
+        caption,
+    )
+
+
 HOLD_DRAFTS = """
 const setter = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
 Object.defineProperty(WebSocket.prototype, 'onmessage', {
@@ -409,3 +422,74 @@ def test_the_forecast_follows_the_draft_and_a_stale_submit_is_refused(site, brow
     )
     assert "Not submitted yet" in text_of(ana, "#submit-state")
     assert audit(ana) == []
+
+
+def test_a_roster_team_a_message_an_absent_console_and_the_grading_export(
+    site, browser, tmp_path
+) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    name = wait(host, lambda d: d.find_element(By.ID, "k-team-name"), "the roster form")
+    name.send_keys("Harbour")
+    click(host, "#b-team")
+    wait(host, lambda d: "Harbour" in text_of(d, "#teams"), "Harbour in the teams")
+    assert "Nobody" not in text_of(host, "#teams")
+    ana = browser()
+    ana.get(f"{site}/?code={code}")
+    wait(
+        ana,
+        lambda d: d.find_elements(By.CSS_SELECTOR, '#teams-known option[value="Harbour"]'),
+        "the roster team offered to players",
+    )
+    join(ana, site, code, "Harbour", "Ana")
+    projector = browser()
+    projector.get(f"{site}/projector?code={code}")
+    wait(projector, lambda d: text_of(d, "#join-code") == code, "the projector")
+
+    host.find_element(By.ID, "k-broadcast").send_keys("Welcome to the harbour")
+    click(host, "#b-say")
+    for page in (ana, projector):
+        wait(page, lambda d: "Welcome to the harbour" in text_of(d, "#announcement"), "message")
+
+    console = host.current_url
+    # the console goes away (an unload handler keeps the page out of the back-forward
+    # cache, which would keep its connection open)
+    host.execute_script("window.addEventListener('unload', () => {})")
+    host.get("about:blank")
+    for page in (ana, projector):
+        wait(page, lambda d: "console is away" in text_of(d, "#facilitator-away"), "the notice")
+    assert audit(projector) == [] and axe_violations(projector) == []
+    host.get(console)
+    for page in (ana, projector):
+        wait(page, lambda d: not d.find_elements(By.ID, "facilitator-away"), "the console back")
+
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+    click(ana, "#submit")
+    wait(ana, lambda d: screen(d) == "Results", "the results")
+    for page, captions in ((ana, ("Newspaper",)), (projector, ("Newspaper", "Leaderboard"))):
+        for caption in captions:
+            heads = wait(page, lambda d, c=caption: headings(d, c), f"the {caption} table")
+            assert "Game score" in heads and "Score" not in heads
+            if caption == "Newspaper":
+                assert "Total costs" in heads and "Budget" not in heads
+
+    host.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    wait(host, lambda d: phase_is(d, "Results"), "the results on the console")
+    assert audit(host) == [] and axe_violations(host) == []
+    click(host, "#b-export")
+    saved = tmp_path / f"students-{code}.csv"
+    wait(host, lambda d: saved.exists() and saved.stat().st_size > 0, "the CSV file")
+    with saved.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with saved.open(newline="", encoding="utf-8") as handle:
+        assert tuple(next(csv.reader(handle))) == STUDENT_COLUMNS
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["student"], row["team"], row["teams_by_year"]) == ("Ana", "Harbour", "1 Harbour")
+    assert (row["years_submitted"], row["submissions"], row["removed"]) == ("1", "1", "no")
+    assert row["connected_count"] == "1" and row["player_id"]
