@@ -493,3 +493,43 @@ def test_a_roster_team_a_message_an_absent_console_and_the_grading_export(
     assert (row["student"], row["team"], row["teams_by_year"]) == ("Ana", "Harbour", "1 Harbour")
     assert (row["years_submitted"], row["submissions"], row["removed"]) == ("1", "1", "no")
     assert row["connected_count"] == "1" and row["player_id"]
+
+
+def test_a_wound_up_team_sees_only_that_and_the_console_says_so(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=5)
+    ana = browser()
+    join(ana, site, code, "North", "Ana")
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+    lines = ana.execute_script(
+        """return [...document.querySelectorAll('[data-key^="budget."]')].map(
+             (e) => e.dataset.key)"""
+    )
+    assert len(lines) >= 5
+    for key in lines:  # far more than the cluster can pay: a standing policy
+        set_field(ana, key, "120000")
+    set_field(ana, "reserve_months", "0")  # no reserve holds the spending back
+    set_field(ana, "staffing.hire_fte", "5")
+    wait(ana, lambda d: "emergency loan" in text_of(d, "#forecast"), "the forecast's warning")
+    for year in range(1, 6):
+        if year > 1:
+            wait(host, lambda d: phase_is(d, "Results"), "the results on the console")
+            click(host, "#b-open")
+            wait(ana, lambda d, y=year: f"year {y} of 5" in text_of(d, "#bar .info"), "a year")
+        if ana.find_elements(By.ID, "wound-up"):
+            break
+        wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+        click(ana, "#submit")
+        wait(ana, lambda d: d.find_elements(By.CSS_SELECTOR, "#wound-up, table"), "the results")
+    assert "Wound up" in text_of(ana, "#wound-up")
+    wait(host, lambda d: "wound up" in text_of(d, "#teams"), "wound up on the console")
+    for name in ("dashboard", "decisions", "canvas", "briefing"):
+        ana.find_element(By.CSS_SELECTOR, f'nav.tabs button[data-screen="{name}"]').click()
+        wait(ana, lambda d: "was wound up" in text_of(d, "#wound-up"), f"{name} wound up")
+        assert not ana.find_elements(By.CSS_SELECTOR, "form.decisions, #submit"), name
+    assert audit(ana) == [] and axe_violations(ana) == []
+    ana.find_element(By.CSS_SELECTOR, 'nav.tabs button[data-screen="history"]').click()
+    wait(ana, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.chart"), "the history stays open")
