@@ -22,6 +22,7 @@ from protocol.replies import (
     Briefing,
     DraftChanged,
     FacilitatorState,
+    ForecastReady,
     Newspaper,
     PublicState,
     Submitted,
@@ -210,6 +211,9 @@ class ClientModel:
             self._team_state(message)
         elif isinstance(message, DraftChanged) and self.team is not None:
             self._draft_changed(message)
+        elif isinstance(message, ForecastReady) and self.team is not None:
+            if message.version == self.team.draft_version:  # the draft on screen's own
+                self.team = self.team.model_copy(update={"forecast": message.forecast})
         elif isinstance(message, Submitted) and self.team is not None:
             submission = message.submission
             self.team = self.team.model_copy(

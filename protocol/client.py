@@ -194,7 +194,15 @@ class Client:
                 "draft": message["draft"],
                 "draft_version": message["version"],
                 "problems": message["problems"],
+                "forecast": message.get("forecast"),
             }
+        state = self.team_state
+        if (
+            kind == "forecast"
+            and state is not None
+            and message["version"] == state["draft_version"]
+        ):
+            state["forecast"] = message["forecast"]  # owed by a draft that said it would follow
         if kind == "submitted" and self.team_state is not None:
             self.team_state["submission"] = message["submission"]
         if kind == "welcome":

@@ -172,6 +172,18 @@ class DraftChanged(BaseModel):
     edited_by: str
     problems: list[ErrorDetail]
     forecast: Forecast | None = Field(None, description="Next year under this draft.")
+    forecast_pending: bool = Field(
+        False, description="The forecast of this version follows in a `forecast` message."
+    )
+
+
+class ForecastReady(BaseModel):
+    """The forecast of a draft version whose `draft` message said it would follow."""
+
+    type: Literal["forecast"] = "forecast"
+    round: int
+    version: int
+    forecast: Forecast | None
 
 
 class Submitted(BaseModel):
@@ -280,6 +292,7 @@ ServerMessage = Annotated[
     | Ack
     | TeamState
     | DraftChanged
+    | ForecastReady
     | Submitted
     | TimerChanged
     | PublicState

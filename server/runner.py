@@ -21,13 +21,13 @@ from protocol.phases import Phase
 from protocol.replies import Error
 from server import logs
 from server.presence import Presence
-from server.session import Command, Resolve, RulesSwitch, Session, Step, Tick
+from server.session import Command, Flush, Resolve, RulesSwitch, Session, Step, Tick
 from server.snapshot import round_row
 
 if TYPE_CHECKING:
     from server.app import Server
 
-READ_ONLY = frozenset({"get_view", "spectate", "resume", "disconnect"})
+READ_ONLY = frozenset({"get_view", "spectate", "resume", "disconnect", "flush"})
 LOGGED_EVENTS = {
     "join": "joined",
     "submit": "submitted",
@@ -43,6 +43,7 @@ class SessionRunner:
         self.session = session
         self.queue: asyncio.Queue[tuple[Command, asyncio.Future[Step] | None]] = asyncio.Queue()
         self.timer: asyncio.TimerHandle | None = None
+        self.flushing: tuple[float, asyncio.TimerHandle] | None = None  # when, and its handle
         self.resolution_queued = False
         self.broken = False
         self.stopping = False
@@ -137,6 +138,8 @@ class SessionRunner:
             self.probing.cancel()
         if self.timer is not None:
             self.timer.cancel()
+        if self.flushing is not None:
+            self.flushing[1].cancel()
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
@@ -284,6 +287,12 @@ class SessionRunner:
         if self.session.deadline is not None:
             delay = max(self.session.deadline - time.time(), 0.0) + 0.005
             self.timer = loop.call_later(delay, self._tick)
+        due = self.session.flush_due()  # what the session held back goes out on time
+        if due is not None and (self.flushing is None or self.flushing[0] > due):
+            if self.flushing is not None:
+                self.flushing[1].cancel()
+            delay = max(due - time.time(), 0.0) + 0.001
+            self.flushing = (due, loop.call_later(delay, self._flush))
 
     def note_rules_switch(self, previous: str) -> None:
         """Log that the session continues under other rules than its last round's."""
@@ -300,6 +309,10 @@ class SessionRunner:
     def _resolve(self) -> None:
         self.resolution_queued = False
         self.enqueue(Command(time.time(), Resolve()))
+
+    def _flush(self) -> None:
+        self.flushing = None
+        self.enqueue(Command(time.time(), Flush()))
 
     def _tick(self) -> None:
         self.timer = None

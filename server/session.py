@@ -60,8 +60,10 @@ from protocol.replies import (
     DraftChanged,
     Error,
     ErrorDetail,
+    ForecastReady,
     Removed,
     Submitted,
+    TeamState,
     TimerChanged,
     Welcome,
 )
@@ -72,6 +74,8 @@ from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_k
 from server.teams import Submitted as SubmittedRecord
 
 log = logging.getLogger("clusterboard.server")
+FORECAST_EVERY = 1.0  # seconds of command clock between two forecasts sent to one team
+TIMER_EVERY = 0.5  # seconds of command clock between two "waiting for" timers
 INTERNAL = ("tick", "resolve", "rules_switch")  # commands of the server itself, never a client's
 
 
@@ -79,6 +83,12 @@ class Tick(Message):
     """The server's clock: the deadline may have passed."""
 
     type: Literal["tick"] = "tick"
+
+
+class Flush(Message):
+    """The server sends what it held back (a forecast, a timer); never logged."""
+
+    type: Literal["flush"] = "flush"
 
 
 class Resolve(Message):
@@ -195,6 +205,11 @@ class Session:
         self.last_record: RoundRecord | None = None
         self.announcement = ""  # the facilitator's latest broadcast
         self.forecasts: dict[tuple, Any] = {}  # views.team_forecast's, per draft version
+        # what the session holds back and sends at a flush (outputs only, never logged)
+        self.forecast_sent: dict[str, float] = {}  # team key -> when its last forecast went
+        self.forecast_pending: set[str] = set()  # teams whose last draft's forecast is owed
+        self.timer_sent = float("-inf")
+        self.timer_dirty = False
         self.present: set[str] = set()  # players connected at some point of the open round
         self.seq = 1
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
@@ -276,6 +291,8 @@ class Session:
     def send(self, to: To, message: BaseModel) -> None:
         if not self.recipients(to):
             return
+        if to.kind == "team" and isinstance(message, TeamState):  # it carries the fresh forecast
+            self.forecast_pending.discard(to.target)  # type: ignore[arg-type]
         self._step.outbox.append(Outgoing(to, message))
 
     def _reply_error(self, command: Command, error: ProtocolError) -> None:
@@ -531,13 +548,24 @@ class Session:
         team.draft, team.draft_version = draft, team.draft_version + 1
         self.accept(command, principal)
         problems = views.problems(draft, team.open_state, self)  # type: ignore[arg-type]
+        forecast, pending = None, False
+        if not problems:  # a fast editor gets the forecast of their last version, later
+            if command.now - self.forecast_sent.get(team.key, float("-inf")) >= FORECAST_EVERY:
+                forecast = views.team_forecast(self, team)
+                self.forecast_sent[team.key] = command.now
+            else:
+                pending = True
+        self.forecast_pending.discard(team.key)
+        if pending:
+            self.forecast_pending.add(team.key)
         changed = DraftChanged(
             round=self.round,
             draft=draft,
             version=team.draft_version,
             edited_by=principal.actor or "",
             problems=problems,
-            forecast=views.team_forecast(self, team) if not problems else None,
+            forecast=forecast,
+            forecast_pending=pending,
         )
         self.send(To("team", team.key), changed)
         self.push_facilitator(command.now)
@@ -560,10 +588,50 @@ class Session:
         self.accept(command, principal)
         submission = views.submission(team)
         self.send(To("team", team.key), Submitted(submission=submission))  # type: ignore[arg-type]
-        # everyone learns, in a small timer message, who the round still waits for
-        self.send(To("everyone"), TimerChanged(timer=views.timer(self, command.now)))
+        # everyone learns, in a small timer message, who the round still waits for: at most
+        # one such message every TIMER_EVERY seconds, the last one at the next flush
+        self.timer_dirty = True
+        self.send_timer(command.now)
         self.push_facilitator(command.now)
         self.close_if_complete(command.now)
+
+    # ------------------------------------------------------------ held back, sent at a flush
+
+    def send_timer(self, now: float) -> None:
+        """Send the "waiting for" timer if it changed and the last one is old enough."""
+        if not self.timer_dirty or self.phase is not Phase.DECISIONS:
+            self.timer_dirty = False
+            return
+        if now - self.timer_sent >= TIMER_EVERY:
+            self.send(To("everyone"), TimerChanged(timer=views.timer(self, now)))
+            self.timer_sent, self.timer_dirty = now, False
+
+    def send_forecasts(self, now: float) -> None:
+        """Send the owed forecasts whose team last got one long enough ago."""
+        for key in list(self.forecast_pending):
+            if now - self.forecast_sent.get(key, float("-inf")) < FORECAST_EVERY:
+                continue
+            self.forecast_pending.discard(key)
+            team = self.teams.get(key)
+            if team is None or team.open_state is None:
+                continue
+            forecast = views.team_forecast(self, team)
+            self.forecast_sent[key] = now
+            message = ForecastReady(round=self.round, version=team.draft_version, forecast=forecast)
+            self.send(To("team", key), message)
+
+    def flush_due(self) -> float | None:
+        """When (command clock) the next flush has something to send; None if nothing."""
+        due = [
+            self.forecast_sent.get(k, float("-inf")) + FORECAST_EVERY for k in self.forecast_pending
+        ]
+        if self.timer_dirty:
+            due.append(self.timer_sent + TIMER_EVERY)
+        return min(due) if due else None
+
+    def _flush(self, command: Command) -> None:
+        self.send_forecasts(command.now)
+        self.send_timer(command.now)
 
     # ------------------------------------------------------------ the round's end
 
@@ -626,6 +694,7 @@ FIRST_HANDLERS: dict[str, Callable[[Session, Command], None]] = {
     "spectate": Session._spectate,
     "resume": Session._resume,
     "disconnect": Session._disconnect,
+    "flush": Session._flush,
 }
 # every other message: one handler each, next to ``protocol.phases.TABLE``'s rules for it
 HANDLERS: dict[str, Handler] = {
@@ -656,4 +725,15 @@ HANDLERS: dict[str, Handler] = {
     "rules_switch": Session._on_rules_switch,
 }
 
-__all__ = ["Command", "Conflict", "Limits", "Outgoing", "Resolve", "Session", "Step", "Tick", "To"]
+__all__ = [
+    "Command",
+    "Conflict",
+    "Flush",
+    "Limits",
+    "Outgoing",
+    "Resolve",
+    "Session",
+    "Step",
+    "Tick",
+    "To",
+]
