@@ -533,3 +533,28 @@ def test_a_wound_up_team_sees_only_that_and_the_console_says_so(site, browser) -
     assert audit(ana) == [] and axe_violations(ana) == []
     ana.find_element(By.CSS_SELECTOR, 'nav.tabs button[data-screen="history"]').click()
     wait(ana, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.chart"), "the history stays open")
+
+
+def test_a_team_handed_to_a_computer_is_given_back_to_its_players(site, browser) -> None:
+    host = browser()
+    code = create_session(host, site, rounds=3)
+    ana, dee = browser(), browser()
+    join(ana, site, code, "North", "Ana")
+    join(dee, site, code, "South", "Dee")  # the round waits for South meanwhile
+    click(host, "#b-start")
+    wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
+    click(host, "#b-open")
+    wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
+    north = "//table[@id='teams']//tr[th[normalize-space()='North']]"
+    hand = f"{north}//button[normalize-space()='Hand to computer']"
+    wait(host, lambda d: d.find_elements(By.XPATH, hand), "the hand-over button")[0].click()
+    wait(host, lambda d: "computer: " in text_of(d, "#teams"), "North computer-run")
+    wait(ana, lambda d: "computer strategy" in text_of(d, "main"), "Ana told")
+    assert not ana.find_elements(By.ID, "submit")
+    give = f"{north}//button[normalize-space()='Give back to players']"
+    wait(host, lambda d: d.find_elements(By.XPATH, give), "the give-back button")[0].click()
+    wait(host, lambda d: "computer: " not in text_of(d, "#teams"), "North back")
+    wait(ana, lambda d: d.find_elements(By.ID, "submit"), "the decisions form back")
+    click(ana, "#submit")
+    click(dee, "#submit")
+    wait(ana, lambda d: screen(d) == "Results", "the year played by its players")
