@@ -9,10 +9,10 @@ from __future__ import annotations
 import pygame
 
 from client import theme as t
-from game.vocabulary import SEGMENT_LABELS, SEGMENT_SHORT
+from client.labels import Names
 
-SEGMENT_NAMES = SEGMENT_LABELS
-SHORT_NAMES = SEGMENT_SHORT
+SEGMENT_NAMES = Names("segments")  # as the server sent them (client.labels)
+SHORT_NAMES = Names("segments_short")
 
 
 def _factory(surface: pygame.Surface, r: pygame.Rect, color: t.Color) -> None:

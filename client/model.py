@@ -15,6 +15,7 @@ import pickle
 import time
 from typing import Any
 
+from client.labels import BOOK
 from client.net import NetEvent
 from game.decisions import Decisions
 from game.report import RoundReport
@@ -23,6 +24,7 @@ from protocol.replies import (
     DraftChanged,
     FacilitatorState,
     ForecastReady,
+    Labels,
     Newspaper,
     PublicState,
     Submitted,
@@ -226,6 +228,8 @@ class ClientModel:
             self.facilitator = message
         elif isinstance(message, Briefing):
             self.briefing = message
+        elif isinstance(message, Labels):
+            BOOK.take(message)  # every screen names things as this server does
         elif isinstance(message, Welcome):
             self.welcome = message.model_dump(mode="json")
         elif getattr(message, "type", "") == "removed":

@@ -6,14 +6,14 @@ import pygame
 
 from client import theme as t
 from client.icons import SEGMENT_NAMES, segment_icon
+from client.labels import KpiNames, Names
 from client.theme import Color, Theme
 from client.widgets import Rect, card, paragraph, text
-from game.vocabulary import COST_LABELS, FAMILY_LABELS, KPIS, SERVICE_LABELS, kpi_label
 
-KPI_NAMES = {kpi: kpi_label(kpi) for kpi in KPIS}
-SERVICE_NAMES = SERVICE_LABELS
-FAMILY_NAMES = FAMILY_LABELS
-COST_NAMES = COST_LABELS
+KPI_NAMES = KpiNames()  # names as the server sent them (client.labels), with units
+SERVICE_NAMES = Names("services")
+FAMILY_NAMES = Names("families")
+COST_NAMES = Names("costs")
 SEGMENTS = tuple(SEGMENT_NAMES)
 
 

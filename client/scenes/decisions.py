@@ -19,11 +19,11 @@ from typing import Any
 import pygame
 
 from client import budget as money_rules
+from client.labels import decision_fields, field_spec
 from client.scenes import decisions_view as look
 from client.scenes.base import Scene
 from client.scenes.common import KPI_NAMES, SEGMENTS, SERVICE_NAMES, draw_wound_up, wound_up
 from client.widgets import Control, Rect, split_columns, split_rows
-from game.decisions import decision_fields, field_spec
 from game.metadata import FieldSpec
 from game.vocabulary import Section
 

@@ -9,6 +9,7 @@ import pygame
 from client import charts, chrome
 from client import theme as t
 from client.icons import SEGMENT_NAMES
+from client.labels import decision_fields, display_name, field_spec
 from client.scenes.common import FAMILY_NAMES, KPI_NAMES, SEGMENTS, SERVICE_NAMES, segment_row
 from client.theme import Theme
 from client.widgets import (
@@ -26,17 +27,11 @@ from client.widgets import (
     text,
     text_box,
 )
-from game.decisions import decision_fields, field_spec
 from game.metadata import FieldSpec
-from game.vocabulary import SECTION_LABELS, Section
-from game.vocabulary import label as display_name
+from game.vocabulary import Section
 
 if TYPE_CHECKING:
     from client.scenes.decisions import DecisionsScene
-
-
-SECTION_TITLES = tuple(SECTION_LABELS[section] for section in Section)
-FEE_MODEL_NAMES = {m: display_name("fee_models", m) for m in field_spec("fees.model").options}
 
 
 def titled(spec: FieldSpec) -> str:
@@ -213,7 +208,7 @@ def event_layout(theme: Theme, body: Rect, events: list[Any]) -> list[tuple[Rect
 def draw(scene: DecisionsScene, surface: pygame.Surface, rect: Rect) -> None:
     controls = {c.id: c for c in scene.controls(rect)}
     _tabs, body, side = scene.regions(rect)
-    for i, name in enumerate(SECTION_TITLES):
+    for i, name in enumerate(display_name("sections", section) for section in Section):
         c = controls[f"section:{i}"]
         chip(surface, scene.theme, c, name, i == scene.section, scene.focus == c.id, size=14)
     values = scene.values()
@@ -366,7 +361,8 @@ def _fees(
     left, right = split_columns(body, [1.0, 1.25], theme.px(16))
     inner = card(surface, theme, left, field_spec("fees").label)
     fees = values["fees"]
-    for model_id, name in FEE_MODEL_NAMES.items():
+    for model_id in field_spec("fees.model").options:
+        name = display_name("fee_models", model_id)
         c = controls[f"fee_model:{model_id}"]
         chip(surface, theme, c, name, fees["model"] == model_id, scene.focus == c.id)
     for key in fee_levels(fees["model"]):

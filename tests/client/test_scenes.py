@@ -185,3 +185,30 @@ def test_the_briefing_comes_from_the_server_not_from_local_files(app: App, monke
         "First paragraph.\n\nSecond paragraph.",
         "A lesson.",
     )
+
+
+def test_names_and_fields_are_the_servers_once_it_sends_labels(app: App) -> None:
+    from client.labels import BOOK, field_spec
+    from client.scenes.common import SERVICE_NAMES
+    from protocol.replies import labels_reply
+
+    sent = labels_reply()
+    vocabulary = dict(sent.vocabulary)
+    vocabulary["services"] = {k: f"Server's {v}" for k, v in vocabulary["services"].items()}
+    fields = [
+        spec.model_copy(update={"label": "Take on staff"})
+        if spec.path == "staffing.hire_fte"
+        else spec
+        for spec in sent.fields
+    ]
+    changed = sent.model_copy(update={"vocabulary": vocabulary, "fields": fields})
+    try:
+        app.model.apply(NetEvent("message", message=changed))
+        assert BOOK.from_server
+        assert SERVICE_NAMES["member_relations"].startswith("Server's ")
+        assert field_spec("staffing.hire_fte").label == "Take on staff"
+        app.show("decisions")
+        app.frame()  # the decisions screen draws with the server's names
+    finally:
+        BOOK.reset()
+    assert not SERVICE_NAMES["member_relations"].startswith("Server's ")
