@@ -349,7 +349,7 @@ def decode(text: str | bytes) -> Any:
         raise BadMessage("messages are JSON text frames")
     if _SURROGATE.search(text) is not None:
         raise BadMessage("text must be well-formed Unicode (a lone surrogate was sent)")
-    if _too_deep(text):
+    if too_deep(text):
         raise BadMessage(f"a message nests at most {MAX_DEPTH} levels deep")
     try:
         data = json.loads(
@@ -363,14 +363,14 @@ def decode(text: str | bytes) -> Any:
     return data
 
 
-def _too_deep(text: str) -> bool:
-    """True when brackets open more than ``MAX_DEPTH`` deep (strings skipped)."""
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """True when brackets open more than ``limit`` deep (strings skipped)."""
     depth = 0
     for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
         mark = token.group()
         if mark in "[{":
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > limit:
                 return True
         elif mark in "]}":
             depth -= 1

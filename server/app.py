@@ -48,6 +48,7 @@ from protocol.messages import (
     Resume,
     parse_client_message,
     raw_id,
+    too_deep,
 )
 from protocol.phases import Phase
 from protocol.replies import Error, ErrorDetail
@@ -723,8 +724,13 @@ def _address(ws: ServerConnection) -> str:
     return str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
 
 
+PEEK_DEPTH = 400  # well inside what the JSON decoder nests without a RecursionError
+
+
 def _peek_type(text: str | bytes) -> str | None:
-    if not isinstance(text, str) or len(text) > 1 << 20:
+    # too deep: never let the decoder recurse into a RecursionError (on Python 3.11 one
+    # leaves the thread's recursion count off, and a later ast.parse fails)
+    if not isinstance(text, str) or len(text) > 1 << 20 or too_deep(text, PEEK_DEPTH):
         return None
     try:
         data = json.loads(text, parse_int=_zero, parse_float=_zero, parse_constant=_zero)
@@ -736,7 +742,7 @@ def _peek_type(text: str | bytes) -> str | None:
 
 def _peek_id(text: str | bytes) -> str | None:
     """The id of a refused frame, to answer it; numbers are not even converted."""
-    if not isinstance(text, str) or len(text) > 1 << 20:
+    if not isinstance(text, str) or len(text) > 1 << 20 or too_deep(text, PEEK_DEPTH):
         return None
     try:
         return raw_id(json.loads(text, parse_int=_zero, parse_float=_zero, parse_constant=_zero))
