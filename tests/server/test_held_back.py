@@ -123,3 +123,30 @@ def test_twenty_teams_submitting_at_once_get_few_timers_over_a_socket(tmp_path) 
             await close_all(facilitator, *players)
 
     run(main())
+
+
+def test_over_a_socket_a_teammate_ends_with_the_forecast_of_the_last_draft(tmp_path) -> None:
+    async def main() -> None:
+        async with serving(tmp_path / "forecast.db") as (server, url):
+            facilitator, code = await facilitated(url, seed=4, rounds=2)
+            ann = await joined(url, code, "North", "Ann")
+            bo = await joined(url, code, "North", "Bo")
+            await facilitator.send("start")
+            await facilitator.send("open_round")
+            await bo.wait_for(lambda c: c.phase == "decisions")
+            for n in range(6):
+                await ann.edit_draft(round=1, staffing={"hire_fte": 0.5 * (n + 1)})
+            session = next(iter(server.runners.values())).session
+            team = session.teams["north"]
+            await bo.wait_for(
+                lambda c: (
+                    c.team_state["draft_version"] == team.draft_version
+                    and c.team_state["forecast"] is not None
+                )
+            )
+            assert bo.team_state["draft"]["staffing"]["hire_fte"] == 3.0
+            expected = forecast(team.open_state, team.draft, session.scenario, session.weights)
+            assert bo.team_state["forecast"] == expected.model_dump(mode="json")
+            await close_all(facilitator, ann, bo)
+
+    run(main())
