@@ -191,6 +191,7 @@ def on_remove_player(session: Session, command: Command, principal: Principal) -
     leaving = [c for c, p in session.connections.items() if p.actor == player.id]
     session.close_connections(leaving, "you were removed by the facilitator")
     session.push_views(command.now, [session.teams[player.team]])
+    session.close_if_complete(command.now)  # the last player of a team may have gone
 
 
 def on_reinstate_team(session: Session, command: Command, principal: Principal) -> None:

@@ -637,8 +637,15 @@ class Session:
 
     def close_if_complete(self, now: float) -> None:
         """Enter resolving when no active team is still expected to submit."""
-        if self.phase is Phase.DECISIONS and not any(t.waiting_for for t in self.teams.values()):
+        if self.phase is Phase.DECISIONS and not any(map(self.waits_for, self.teams.values())):
             self.enter_resolving(now)
+
+    def waits_for(self, team: Team) -> bool:
+        """True while the round cannot resolve without this team's submission: a team
+        whose players were all removed has nobody left to submit, and carries on."""
+        return team.waiting_for and any(
+            not self.players[pid].removed for pid in team.players if pid in self.players
+        )
 
     def enter_resolving(self, now: float) -> None:
         self.enter("close")

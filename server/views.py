@@ -78,7 +78,7 @@ def timer(session: Session, now: float) -> Timer:
         practice=session.practice,
         deadline=session.deadline,
         remaining=None if remaining is None else round(remaining, 3),
-        waiting=[t.name for t in session.teams.values() if t.waiting_for]
+        waiting=[t.name for t in session.teams.values() if session.waits_for(t)]
         if session.phase in OPEN
         else [],
     )
