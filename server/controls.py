@@ -323,6 +323,7 @@ def resolve_all(session: Session) -> None:
     )
     _attendance(session, record, submitted_by)
     session.last_record = record
+    hashed = {team["key"]: team["hash"] for team in record.teams}  # hashed once, above
     session.hashes.append(
-        RoundHash(resolution, session.round, session.practice, session.current_hash())
+        RoundHash(resolution, session.round, session.practice, session.current_hash(hashed))
     )

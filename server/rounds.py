@@ -141,9 +141,12 @@ def team_state_hash(state: ClusterState) -> str:
     return digest.hexdigest()
 
 
-def session_hash(teams: list[Team]) -> str:
-    """Return one hash over every team's state, in seat order."""
+def session_hash(teams: list[Team], known: dict[str, str] | None = None) -> str:
+    """Return one hash over every team's state, in seat order; ``known`` gives the state
+    hashes already computed (by team key), so a resolution hashes each state once."""
+    known = known or {}
     digest = hashlib.sha256()
     for team in sorted(teams, key=lambda t: t.seat):
-        digest.update(f"{team.seat}:{team.name}:{team_state_hash(team.state)}\n".encode())
+        state = known.get(team.key) or team_state_hash(team.state)
+        digest.update(f"{team.seat}:{team.name}:{state}\n".encode())
     return digest.hexdigest()

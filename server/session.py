@@ -668,8 +668,8 @@ class Session:
         self._step.round_record = self.last_record
         self.push_views(command.now)
 
-    def current_hash(self) -> str:
-        return session_hash(list(self.teams.values()))
+    def current_hash(self, known: dict[str, str] | None = None) -> str:
+        return session_hash(list(self.teams.values()), known)
 
     def close_connections(self, connections: list[int], reason: str) -> None:
         for connection in connections:
