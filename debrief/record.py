@@ -26,9 +26,8 @@ from game.scoring import game_score, normalise_weights
 from protocol.errors import ProtocolError
 from protocol.messages import parse_client_data
 from server import snapshot
-from server.replay import record_command
-from server.session import Session, scenario_for
-from server.snapshot import take
+from server.replay import ReplayMismatch, upgrade
+from server.session import scenario_for
 from server.store import StoredSession, last_round, read_session, round_rows
 
 RECORD_FORMAT = "clusterboard-record"
@@ -270,28 +269,19 @@ def _creation(stored: StoredSession, code: str) -> _Creation:
 
 
 def _legacy_record(stored: StoredSession, config: _Creation, phase: str) -> SessionRecord:
-    """Replay a session logged before round records existed, taking each round's record."""
+    """Replay a session logged before round records existed, as the server's upgrade does
+    (``server.replay.upgrade``: checked against the logged hashes), and read its records."""
     try:
-        session = Session(stored.records[0])
+        rows = upgrade(stored)
     except ProtocolError as error:
         raise RecordError(f"session {config.code}: cannot be rebuilt ({error.message})") from None
-    played = []
-    for record in stored.records[1:]:
-        step = session.handle(record_command(record))
-        if step.error is not None:
-            where = f"session {config.code}, seq {record['seq']}"
-            raise RecordError(f"{where}: the log does not replay ({step.error.message})")
-        resolved = step.resolved
-        if resolved is not None and resolved.hash != stored.hashes.get(
-            resolved.resolution, resolved.hash
-        ):
-            raise RecordError(
-                f"session {config.code}: round {resolved.round} replays to a different state "
-                "(it was logged before round records were kept, by another version of the game)"
-            )
-        if step.round_record is not None:
-            played.append(step.round_record.to_json())
-    return _record(config, phase, played, take(session))
+    except ReplayMismatch as error:
+        raise RecordError(
+            f"session {config.code}: it was logged before round records were kept and does "
+            f"not replay with this version of the game ({error})"
+        ) from None
+    roster = snapshot.unpack(rows[-1].snapshot) if rows else None
+    return _record(config, phase, [row.played for row in rows], roster)
 
 
 def _students(played: list[dict[str, Any]], roster: dict[str, Any] | None) -> list[dict]:

@@ -23,7 +23,7 @@ import pytest
 
 import game.scenario
 from debrief.export import export_session
-from debrief.record import load_session
+from debrief.record import RecordError, load_session
 from game.round import rules_id
 from protocol.client import Client
 from server.app import Server, ServerConfig
@@ -251,3 +251,23 @@ def test_a_log_written_before_round_records_gets_them_once_at_start(tmp_path: Pa
         mine, theirs = json.loads(mine), json.loads(theirs)
         assert [t["decisions"] for t in mine["teams"]] == [t["decisions"] for t in theirs["teams"]]
         assert [t["hash"] for t in mine["teams"]] == [t["hash"] for t in theirs["teams"]]
+
+
+def test_the_debrief_of_a_log_without_round_records_replays_it_once(tmp_path: Path):
+    db = tmp_path / "old.db"
+    asyncio.run(asyncio.wait_for(play_and_restart(db, drop_records=False), 60))
+    (code,) = rows(db, "SELECT code FROM sessions")[0]
+    kept = load_session(db, code)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM rounds")  # as if logged before records were kept
+    replayed = load_session(db, code)
+    assert replayed.leaderboard == kept.leaderboard
+    assert [t.name for t in replayed.teams] == [t.name for t in kept.teams]
+    for mine, theirs in zip(replayed.teams, kept.teams, strict=True):
+        assert mine.decisions == theirs.decisions
+        assert [r.model_dump() for r in mine.reports] == [r.model_dump() for r in theirs.reports]
+    # a log the engine no longer replays gets one clear line, not a wrong debrief
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE hashes SET hash = 'not the hash it was'")
+    with pytest.raises(RecordError, match="does not replay with this version"):
+        load_session(db, code)
