@@ -44,6 +44,19 @@ def click(driver: Any, css: str) -> None:
     wait(driver, clicked, f"{css} to be enabled and clicked")
 
 
+def type_into(driver: Any, css: str, text: str) -> None:
+    """Type ``text`` into a box of a page that redraws itself (the console does, every
+    150 ms, keeping values): again with the box found anew if the page replaced it."""
+
+    def typed(d: Any) -> bool:
+        box = d.find_element(By.CSS_SELECTOR, css)
+        box.clear()
+        box.send_keys(text)
+        return d.find_element(By.CSS_SELECTOR, css).get_attribute("value") == text
+
+    wait(driver, typed, f"{text!r} typed into {css}")
+
+
 def set_field(driver: Any, key: str, value: str) -> None:
     """Type a value into a decision field (``staffing.hire_fte``) and leave it."""
     box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'[data-key="{key}"] input'), key)

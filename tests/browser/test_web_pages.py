@@ -23,6 +23,7 @@ from tests.browser.pages import (
     screen,
     set_field,
     text_of,
+    type_into,
     wait,
 )
 
@@ -264,8 +265,7 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     join(dee, site, code, "South", "Dee")
     click(host, "#b-start")
     wait(host, lambda d: phase_is(d, "Briefing"), "the briefing")
-    host.find_element(By.ID, "k-minutes").clear()
-    host.find_element(By.ID, "k-minutes").send_keys("3")
+    type_into(host, "#k-minutes", "3")
     click(host, "#b-open")
     wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
     wait(ana, lambda d: text_of(d, "#clock").startswith(("2:", "3:")), "a three-minute timer")
@@ -305,7 +305,7 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     click(host, '#teams button[data-move="Cy"]')  # to South, the only other team
     wait(cy, lambda d: "South" in text_of(d, "#bar .info"), "Cy moved to South")
 
-    host.find_element(By.ID, "k-broadcast").send_keys("Coffee break until 11:00")
+    type_into(host, "#k-broadcast", "Coffee break until 11:00")
     click(host, "#b-say")
     for page in (ana, cy):
         wait(page, lambda d: "Coffee break" in text_of(d, "#announcement"), "the message")
@@ -446,7 +446,7 @@ def test_a_roster_team_a_message_an_absent_console_and_the_grading_export(
     projector.get(f"{site}/projector?code={code}")
     wait(projector, lambda d: text_of(d, "#join-code") == code, "the projector")
 
-    host.find_element(By.ID, "k-broadcast").send_keys("Welcome to the harbour")
+    type_into(host, "#k-broadcast", "Welcome to the harbour")
     click(host, "#b-say")
     for page in (ana, projector):
         wait(page, lambda d: "Welcome to the harbour" in text_of(d, "#announcement"), "message")
