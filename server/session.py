@@ -69,6 +69,7 @@ from protocol.replies import (
 )
 from server import controls, views
 from server.presence import Presence
+from server.resolution import Packed
 from server.rounds import RoundHash, RoundRecord, session_hash
 from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_key
 from server.teams import Submitted as SubmittedRecord
@@ -119,6 +120,7 @@ class Command:
     actor: str | None = None  # the sender as logged; set when replaying
     token_hash: str | None = None
     token: str | None = None  # a new raw token, echoed once in the welcome, never logged
+    result: Any = None  # a resolve's job run elsewhere (server.resolution.Result), never logged
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class Step:
     record: dict[str, Any] | None = None
     resolved: RoundHash | None = None
     round_record: RoundRecord | None = None  # what every team played, on a resolution
+    packed_states: Packed | None = None  # the resolved states packed, for the snapshot
     close: list[int] = field(default_factory=list)
     error: ProtocolError | None = None
 
@@ -662,10 +665,11 @@ class Session:
         self.accept(command, principal)
 
     def _on_resolve(self, command: Command, principal: Principal) -> None:
-        controls.resolve_all(self)
+        packed = controls.resolve_all(self, command.result)
         self.accept(command, principal)
         self._step.resolved = self.hashes[-1]
         self._step.round_record = self.last_record
+        self._step.packed_states = packed
         self.push_views(command.now)
 
     def current_hash(self, known: dict[str, str] | None = None) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from game.snapshot import pack_state, unpack_state
 from protocol.phases import Phase
+from server.resolution import Packed
 from server.rounds import RoundHash
 from server.store import RoundRow
 from server.teams import Player, Team
@@ -34,8 +35,8 @@ class SnapshotMismatch(ValueError):
     """A snapshot that does not belong to this session or cannot be read."""
 
 
-def take(session: Session) -> dict[str, Any]:
-    """Return the session's state as JSON-ready data."""
+def take(session: Session, packed: Packed | None = None) -> dict[str, Any]:
+    """Return the session's state as JSON-ready data (``packed``: see ``_team``)."""
     return {
         "format": SESSION_FORMAT,
         "engine": session.engine,
@@ -50,7 +51,7 @@ def take(session: Session) -> dict[str, Any]:
         "cards": list(session.cards),
         "pending_cards": list(session.pending_cards),
         "weights": dict(session.weights),
-        "teams": [_team(team) for team in session.teams.values()],
+        "teams": [_team(team, packed) for team in session.teams.values()],
         "players": [vars(player).copy() for player in session.players.values()],
         "newspapers": [_packed(paper) for paper in session.newspapers],
         "hashes": [[h.resolution, h.round, h.practice, h.hash] for h in session.hashes],
@@ -59,15 +60,19 @@ def take(session: Session) -> dict[str, Any]:
     }
 
 
-def _team(team: Team) -> dict[str, Any]:
-    """A team between rounds: its world after the last resolution (a removed team keeps it)."""
+def _team(team: Team, packed: Packed | None = None) -> dict[str, Any]:
+    """A team between rounds: its world after the last resolution (a removed team keeps it).
+
+    ``packed`` holds states already packed (by the resolution's job), by team key."""
+    done = (packed or {}).get(team.key)
+    state = done[1] if done is not None and done[0] is team.state else pack_state(team.state)
     return {
         "name": team.name,
         "seat": team.seat,
         "computer": team.computer,
         "removed": team.removed,
         "players": list(team.players),
-        "state": pack_state(team.state),
+        "state": state,
         "reports": [_packed(report) for report in team.reports],
     }
 
@@ -84,7 +89,7 @@ def round_row(session: Session, step: Step) -> RoundRow | None:
         seq=step.record["seq"],
         engine=record.engine,
         played=record.to_json(),
-        snapshot=pack(take(session)),
+        snapshot=pack(take(session, step.packed_states)),
     )
 
 
