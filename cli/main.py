@@ -338,6 +338,13 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         default=48.0,
         help="archive a session after this many hours with no command and nobody connected",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes that resolve rounds off the event loop "
+        "(default: 2, or 1 on a one-core machine; 0: resolve in the server's own process)",
+    )
     serve.add_argument("--resolve-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     serve.set_defaults(run=_serve)
 

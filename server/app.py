@@ -61,6 +61,7 @@ from server.static import WebEdition
 from server.store import Store, StoreError
 from server.teams import team_key
 from server.tokens import IDEMPOTENT_ID, derived_token, hash_token, new_token
+from server.workers import Workers
 
 log = logging.getLogger("clusterboard.server")
 RESTARTING = 1012  # the close code of a server that stops or restarts: resume and carry on
@@ -84,6 +85,10 @@ class ServerConfig:
     ping_timeout: float = 20.0
     durable: bool = True  # synchronous=FULL: an acknowledged command survives a power cut
     resolve_delay: float = 0.0  # for recovery tests: a window to kill the server in
+    # worker processes that resolve rounds off the event loop (0: on the loop, in-process;
+    # `clusterboard serve` defaults to server.workers.default_workers())
+    workers: int = 0
+    resolve_gate: str | None = None  # for tests: resolution jobs wait until this file exists
     restart_delay: float = 1.0  # a dead session task is rebuilt from its log after this
     store_retry: float = 1.0  # seconds between write probes while the log cannot be written
     host_key: str | None = None  # create_session must carry it (set when not on loopback)
@@ -126,6 +131,7 @@ class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.store = Store(config.db, durable=config.durable)
+        self.workers = Workers(config.workers)
         self.limits = Limits(players_per_team=config.players_per_team)
         self.runners: dict[str, SessionRunner] = {}
         self.connections: dict[int, Connection] = {}
@@ -156,6 +162,7 @@ class Server:
         self.recover()
         self.finished_tokens, self.finished_codes = self.store.finished_index()
         gc.freeze()  # modules, scenarios and recovered sessions: no need to scan them again
+        self.workers.start()
         self.housekeeping = asyncio.get_running_loop().create_task(
             self.keep_house(self.config.housekeeping)
         )
@@ -203,6 +210,7 @@ class Server:
             await self.websocket_server.wait_closed()
         for runner in list(self.runners.values()):
             await runner.stop()
+        await self.workers.stop()
         self.store.close()
         logs.event("stopped", sessions=len(self.runners))
 

@@ -305,13 +305,13 @@ def resolution_key(session: Session, teams: list[Team]) -> Key:
     return (session.id, len(session.hashes) + 1, session.round, tuple(t.key for t in teams))
 
 
-def resolution_job(session: Session, pause: float = 0.0) -> Job:
+def resolution_job(session: Session, gate: str | None = None) -> Job:
     """The round that entered ``resolving``, as a pure job (see ``server.resolution``)."""
     config = session.config
     teams = resolving_teams(session)
     turns = tuple(team_turn(t, config.missing, config.missing_strategy) for t in teams)
     key = resolution_key(session, teams)
-    return Job(key, turns, session.scenario, session.seed, session.weights, pause)
+    return Job(key, turns, session.scenario, session.seed, session.weights, gate)
 
 
 def resolve_all(session: Session, result: Result | None = None) -> Packed:

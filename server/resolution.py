@@ -15,6 +15,7 @@ job itself, which is what replay and recovery do.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,6 +32,7 @@ from server.rounds import team_state_hash
 from server.teams import pack
 
 Key = tuple[str, int, int, tuple[str, ...]]  # session, resolution, round, team keys in seat order
+GATE_S = 60.0
 Packed = dict[str, tuple[ClusterState, dict[str, Any]]]  # team key -> state, and it packed
 
 
@@ -43,7 +45,7 @@ class Job:
     scenario: Scenario
     seed: int
     weights: dict[str, float]
-    pause: float = 0.0  # seconds slept first: a deliberately slow resolution, for tests
+    gate: str | None = None  # for tests: the job waits until this file exists (at most GATE_S)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class Result:
 
 def run(job: Job) -> Result:
     """Resolve the job's round; the same result in any process."""
-    if job.pause > 0:
-        time.sleep(job.pause)
+    if job.gate is not None:
+        wait_for_file(job.gate, GATE_S)
     started = time.process_time()
     outcomes = resolve_all(list(job.turns), job.scenario, job.seed, job.weights)
     teams = []
@@ -90,6 +92,14 @@ def run(job: Job) -> Result:
             )
         )
     return Result(job.key, tuple(teams), time.process_time() - started)
+
+
+def wait_for_file(path: str, limit: float) -> None:
+    """Sleep until ``path`` exists or ``limit`` seconds have passed: a resolution a test
+    holds back for as long as it needs, whatever the machine's speed."""
+    until = time.monotonic() + limit
+    while not os.path.exists(path) and time.monotonic() < until:
+        time.sleep(0.01)
 
 
 def share_fixed(state: ClusterState, opened: ClusterState | None) -> ClusterState:
