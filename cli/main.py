@@ -375,6 +375,9 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         "--server-cpu", type=int, default=0, help="CPU to pin the server to (-1: not pinned)"
     )
     load.add_argument("--profile", default=None, help="write the server's cProfile stats here")
+    load.add_argument(
+        "--workers", type=int, default=None, help="the server's --workers (default: its own)"
+    )
     load.add_argument("--url", default=None, help="a running server (default: start one)")
     load.add_argument("--server-pid", type=int, default=None, help="its process id (CPU, memory)")
     load.add_argument("--timeout", type=_positive, default=600.0, help="give up after seconds")
