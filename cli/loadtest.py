@@ -252,6 +252,8 @@ class CountingClient(Client):
         self.last_frame = 0
         self.kinds: Counter[str] = Counter()  # frames received, by type (a patch by its view)
         self.kinds_before: Counter[str] = Counter()  # those of the joins
+        self.kind_bytes: Counter[str] = Counter()  # payload bytes received, by type
+        self.kind_bytes_before: Counter[str] = Counter()
         self.error_frames: list[str] = []
         self.drafts: Counter[int] = Counter()  # "draft" messages seen per round
         self.results_at: dict[int, float] = {}  # round -> when its results arrived
@@ -294,6 +296,7 @@ class CountingClient(Client):
                     if found and found.group(2):  # a patch: counted by the view it patches
                         kind += ":" + found.group(2).decode()
                     self.kinds[kind] += 1
+                    self.kind_bytes[kind] += len(data)
                     if kind in self.unread:
                         continue
                     message = self._received(json.loads(data))
@@ -601,6 +604,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
         }
         for client in [c for _, c in run.players] + run.facilitators:
             client.kinds_before = Counter(client.kinds)
+            client.kind_bytes_before = Counter(client.kind_bytes)
         lag_from = len(run.lag)
         cpu_before = cpu_seconds(pid) if pid else float("nan")
         own_before = own_cpu_seconds(pid) if pid else float("nan")
@@ -738,14 +742,22 @@ def figures(
         "player_frame_kinds": dict(kinds.most_common()),
         "player_frames_per_round_by_type": per_round_kinds(players, rounds),
         "facilitator_frames_per_round_by_type": per_round_kinds(run.facilitators, rounds),
+        "player_bytes_per_round_by_type": per_round_kinds(players, rounds, True),
+        "facilitator_bytes_per_round_by_type": per_round_kinds(run.facilitators, rounds, True),
     }
 
 
-def per_round_kinds(clients: list[CountingClient], rounds: int) -> dict[str, float]:
-    """Frames a client received per round by type, over the rounds only (mean)."""
+def per_round_kinds(
+    clients: list[CountingClient], rounds: int, payload: bool = False
+) -> dict[str, float]:
+    """Frames (or their payload bytes) a client received per round by type, over the
+    rounds only (mean)."""
     total: Counter[str] = Counter()
     for client in clients:
-        total.update(client.kinds - client.kinds_before)
+        if payload:
+            total.update(client.kind_bytes - client.kind_bytes_before)
+        else:
+            total.update(client.kinds - client.kinds_before)
     share = max(len(clients), 1) * rounds
     return {kind: round(count / share, 2) for kind, count in total.most_common()}
 

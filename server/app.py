@@ -712,7 +712,7 @@ class WrongHostKey(WrongToken):
     """A create_session without the server's host key, or with a wrong one."""
 
 
-VIEWS = frozenset({"team_state", "public_state", "facilitator_state", "timer"})
+VIEWS = frozenset({"team_state", "public_state", "facilitator_state", "timer", "patch"})
 
 
 def _waiting(ws: ServerConnection) -> int:
