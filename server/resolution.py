@@ -15,12 +15,11 @@ job itself, which is what replay and recovery do.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, replace
 from typing import Any
-
-import numpy as np
 
 from game.report import RoundReport
 from game.round import Played, Turn, resolve_all
@@ -33,7 +32,7 @@ from server.teams import pack
 
 Key = tuple[str, int, int, tuple[str, ...]]  # session, resolution, round, team keys in seat order
 GATE_S = 60.0
-Packed = dict[str, tuple[ClusterState, dict[str, Any]]]  # team key -> state, and it packed
+Packed = dict[str, tuple[ClusterState, str]]  # team key -> state, and it packed (JSON text)
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class TeamResult:
     played: Played
     entry: dict[str, Any]  # the round record's fields: decisions, how, why, report, score, hash
     packed_report: bytes  # as ``Team.reports`` keeps it
-    packed_state: dict[str, Any]  # ``game.snapshot.pack_state(state)``, for the snapshot
+    packed_state: str  # ``game.snapshot.pack_state(state)`` as JSON text, for the snapshot
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,9 @@ def run(job: Job) -> Result:
     if job.gate is not None:
         wait_for_file(job.gate, GATE_S)
     started = time.process_time()
+    for turn in job.turns:  # as in the server's process: nothing may change them
+        for name in FIXED_COLUMNS:
+            getattr(turn.state.organizations, name).flags.writeable = False
     outcomes = resolve_all(list(job.turns), job.scenario, job.seed, job.weights)
     teams = []
     for outcome in outcomes:
@@ -88,7 +90,7 @@ def run(job: Job) -> Result:
                 played=outcome.played,
                 entry=entry,
                 packed_report=pack(outcome.report),
-                packed_state=pack_state(outcome.state),
+                packed_state=json.dumps(pack_state(outcome.state), separators=(",", ":")),
             )
         )
     return Result(job.key, tuple(teams), time.process_time() - started)
@@ -106,8 +108,9 @@ def share_fixed(state: ClusterState, opened: ClusterState | None) -> ClusterStat
     """Return ``state`` holding the fixed columns of the world it was resolved from.
 
     A state that came back from a worker process has its own copies of the columns
-    that never change (segment, needs, founding); pointing them back at the session's
-    read-only arrays keeps one array per session, as an in-process resolution does.
+    that never change (segment, needs, founding: read-only wherever the job runs, so
+    equal to the originals); pointing them back at the session's arrays keeps one
+    array per session, as an in-process resolution does.
     """
     if opened is None:
         return state
@@ -117,9 +120,7 @@ def share_fixed(state: ClusterState, opened: ClusterState | None) -> ClusterStat
     shared = {}
     for name in FIXED_COLUMNS:
         original, copy = getattr(theirs, name), getattr(mine, name)
-        if original.dtype != copy.dtype or not np.array_equal(
-            original, copy, equal_nan=original.dtype.kind == "f"
-        ):
+        if original.shape != copy.shape or original.dtype != copy.dtype:
             return state
         shared[name] = original
     return state.evolve(organizations=replace(mine, **shared))

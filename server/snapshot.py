@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import secrets
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,11 @@ from server.teams import Player, Team
 if TYPE_CHECKING:
     from server.session import Session, Step
 
+# a place kept in a snapshot for a state packed elsewhere: an unguessable prefix (a team
+# name cannot fake one), then the team's key; json.dumps writes \u0001 as six characters
+_NONCE = secrets.token_hex(8)
+_MARK = f"\u0001{_NONCE}:"
+_PLACES = re.compile(r'"\\u0001' + _NONCE + r':((?:[^"\\]|\\.)*)"')
 SESSION_FORMAT = 2  # 2: reports and newspapers kept compressed (base64); 1: as JSON text
 READABLE_FORMATS = (1, 2)
 
@@ -63,9 +70,12 @@ def take(session: Session, packed: Packed | None = None) -> dict[str, Any]:
 def _team(team: Team, packed: Packed | None = None) -> dict[str, Any]:
     """A team between rounds: its world after the last resolution (a removed team keeps it).
 
-    ``packed`` holds states already packed (by the resolution's job), by team key."""
+    ``packed`` holds states already packed as JSON text (by the resolution's job), by team
+    key: such a state is left as a placeholder that ``pack_with`` replaces by the text."""
     done = (packed or {}).get(team.key)
-    state = done[1] if done is not None and done[0] is team.state else pack_state(team.state)
+    state: Any = _MARK + team.key if done is not None and done[0] is team.state else None
+    if state is None:
+        state = pack_state(team.state)
     return {
         "name": team.name,
         "seat": team.seat,
@@ -89,7 +99,7 @@ def round_row(session: Session, step: Step) -> RoundRow | None:
         seq=step.record["seq"],
         engine=record.engine,
         played=record.to_json(),
-        snapshot=pack(take(session, step.packed_states)),
+        snapshot=pack_with(take(session, step.packed_states), step.packed_states or {}),
     )
 
 
@@ -108,6 +118,19 @@ def pack(data: dict[str, Any]) -> bytes:
     """The snapshot as stored: JSON (its arrays and reports compressed inside), not zipped
     again (a second pass over base64 text costs more time than it saves bytes)."""
     return json.dumps(data, separators=(",", ":")).encode()
+
+
+def pack_with(data: dict[str, Any], packed: Packed) -> bytes:
+    """``pack``, with the states a resolution's job packed as JSON text put in the places
+    ``take`` kept for them (the server's loop does not encode them again)."""
+    if not packed:
+        return pack(data)
+    parts = _PLACES.split(json.dumps(data, separators=(",", ":")))
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        key = json.loads(f'"{parts[i]}"')
+        out += [packed[key][1], parts[i + 1]]
+    return "".join(out).encode()
 
 
 def unpack(blob: bytes) -> dict[str, Any]:

@@ -12,14 +12,19 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import sqlite3
 from pathlib import Path
 
+from harness import CODE, create_record
 from loopback import close_all, facilitated, joined, run, serving
 
 from protocol.client import Client
+from protocol.messages import parse_client_data
+from server import resolution, snapshot
 from server.replay import replay, upgrade
+from server.session import Command, Resolve, Session, Step
 from server.store import Store, round_rows
 
 TEAMS = 20
@@ -176,3 +181,64 @@ def test_workers_stop_with_the_server(tmp_path: Path) -> None:
     for worker in started:
         worker.join(10)
     assert not multiprocessing.active_children()
+
+
+# ---------------------------------------------------------------- the job, without sockets
+
+
+def core_game(through_pickle: bool, stale: bool = False) -> tuple[Session, list]:
+    """Three rounds of a session core: four computer-run teams and one that never submits.
+    Each round's job is run here, or as a worker would (pickled there and back); ``stale``
+    hands round 2 the result of round 1, which the core must drop."""
+    session = Session(create_record(seed=21, max_teams=6))
+    now = [0.0]
+
+    def run_command(message, **extra) -> Step:
+        now[0] += 1.0
+        if isinstance(message, dict):
+            message = parse_client_data(message)
+        step = session.handle(Command(now[0], message, **extra))
+        assert step.error is None, step.error
+        return step
+
+    for seat in range(4):
+        bot = {"type": "add_bot", "team": f"Bot {seat}", "strategy": "member_first"}
+        run_command(bot, actor="facilitator")
+    join = {"type": "join", "protocol": 1, "code": CODE, "team": "Harbour", "name": "Ana"}
+    run_command(join, token_hash="a" * 64)
+    run_command({"type": "start"}, actor="facilitator")
+    rows, results = [], []
+    for round_no in (1, 2, 3):
+        run_command({"type": "open_round"}, actor="facilitator")
+        run_command({"type": "close_round"}, actor="facilitator")
+        result = None
+        if through_pickle:
+            job = pickle.loads(pickle.dumps(session.resolution_job()))
+            result = pickle.loads(pickle.dumps(resolution.run(job)))
+            results.append(result)
+            if stale and round_no == 2:
+                result = results[0]
+        step = run_command(Resolve(), result=result)
+        rows.append(snapshot.round_row(session, step))
+    return session, rows
+
+
+def test_a_job_run_elsewhere_gives_what_the_core_gives() -> None:
+    here, rows_here = core_game(through_pickle=False)
+    there, rows_there = core_game(through_pickle=True)
+    assert there.hashes == here.hashes and len(here.hashes) == 3
+    assert [r.played for r in rows_there] == [r.played for r in rows_here]
+    assert [r.played["teams"][4]["how"] for r in rows_here] == ["carried_on"] * 3
+    snapshots = [snapshot.unpack(r.snapshot) for r in rows_there]
+    assert snapshots == [snapshot.unpack(r.snapshot) for r in rows_here]
+    fixed = there.initial.organizations
+    for team in there.teams.values():  # one array per session, as in-process
+        assert team.state.organizations.needs is fixed.needs
+        assert not team.state.organizations.needs.flags.writeable
+
+
+def test_a_result_for_another_round_is_dropped() -> None:
+    here, rows_here = core_game(through_pickle=False)
+    stale, rows_stale = core_game(through_pickle=True, stale=True)
+    assert stale.hashes == here.hashes
+    assert [r.played for r in rows_stale] == [r.played for r in rows_here]
