@@ -576,6 +576,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             *("--per-address", "0"),  # every simulated participant comes from this machine
             *("--players-per-team", str(players_per_team)),
             *(["--workers", str(args.workers)] if args.workers is not None else []),
+            *(["--compression", args.compression] if args.compression else []),
         ]
         process, port = await start_process(serve, log, server_cpu)
         url, pid = f"ws://127.0.0.1:{port}", process.pid
@@ -647,7 +648,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             "server_cpu_seconds": round(cpu, 2),
             "server_cpu_ms_per_participant_round": 1000 * cpu / (args.participants * args.rounds),
             "server_cpu_share": cpu / rounds_seconds if rounds_seconds else float("nan"),
-            "server_workers": workers,
+            "server_child_processes": workers,  # the workers (and multiprocessing's tracker)
             "server_workers_cpu_seconds": round(cpu - own_cpu, 2),
             "server_runqueue_wait_seconds": round(server_wait, 2),
             "generator_cpu_seconds": round(generator_cpu, 2),
