@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.economy import Economy
-from game.members import segment_table
+from game.rows import by_segment, in_segments
 from game.state import Organizations
-from game.vocabulary import SEGMENT_INDEX, SERVICE_INDEX, Kpi, Segment, ServiceLine
+from game.vocabulary import SERVICE_INDEX, Kpi, Segment, ServiceLine
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,11 @@ def grow_region(
     uplift_per_line = (
         np.array([economy.services.revenue_uplift[line] for line in ServiceLine]) * quality
     )
-    affinity = segment_table(economy, "project_affinity")[seg]
+    affinity = by_segment(economy, "project_affinity", seg)
     uplift = served * (orgs.needs @ uplift_per_line)
     uplift += served * affinity * project_intensity * rules.project_revenue_uplift
-    base = segment_table(economy, "growth")[seg] + member_growth
-    base += segment_table(economy, "volatility")[seg] * draws.growth
+    base = by_segment(economy, "growth", seg) + member_growth
+    base += by_segment(economy, "volatility", seg) * draws.growth
     base = np.maximum(base, -0.6) * orgs.present
     uplift *= orgs.present
 
@@ -89,9 +89,7 @@ def _spinouts(
 ) -> int:
     """Count the spin-outs that happened only because of the cluster's startup programs."""
     rules = economy.impact
-    sources = (orgs.segment == SEGMENT_INDEX[Segment.ACADEMIA]) | (
-        orgs.segment == SEGMENT_INDEX[Segment.LARGE_INDUSTRY]
-    )
+    sources = in_segments(orgs.segment, Segment.ACADEMIA, Segment.LARGE_INDUSTRY)
     base = np.where(sources & orgs.present, rules.spinout_rate, 0.0)
     extra = served * sources * _q(quality, ServiceLine.STARTUP_PROGRAMS) * rules.spinout_uplift
     return int(((draw >= base) & (draw < base + extra)).sum())
@@ -106,15 +104,15 @@ def _capital(
     fact 7): without them the line reaches only half its effect.
     """
     rules = economy.impact
-    capital_members = orgs.member & (orgs.segment == SEGMENT_INDEX[Segment.CAPITAL])
+    capital_members = orgs.member & in_segments(orgs.segment, Segment.CAPITAL)
     investors = float((orgs.engagement * capital_members).sum())
     floor = rules.capital_network_floor
     network = floor + (1.0 - floor) * min(investors / rules.capital_network_investors, 1.0)
-    base = segment_table(economy, "raises_capital")[orgs.segment] * orgs.present
+    base = by_segment(economy, "raises_capital", orgs.segment) * orgs.present
     help_ = served * _q(quality, ServiceLine.ACCESS_TO_CAPITAL) * rules.capital_uplift * network
     help_ = np.where(base > 0, help_, 0.0)
     rounds = (draw >= base) & (draw < base + help_)
-    size = segment_table(economy, "capital_round")[orgs.segment] * orgs.employees
+    size = by_segment(economy, "capital_round", orgs.segment) * orgs.employees
     return float((size * rounds).sum())
 
 
