@@ -9,7 +9,7 @@ count only that difference: outcomes, not activity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -53,7 +53,10 @@ def grow_region(
     draws: Draws,
     economy: Economy,
 ) -> ImpactYear:
-    """Grow every present organization along its real and counterfactual paths."""
+    """Grow every present organization along its real and counterfactual paths.
+
+    The columns that grow are new arrays; the others are shared with ``orgs``.
+    """
     rules = economy.impact
     seg = orgs.segment
     served = orgs.member * orgs.engagement * orgs.present
@@ -68,15 +71,17 @@ def grow_region(
     base = np.maximum(base, -0.6) * orgs.present
     uplift *= orgs.present
 
-    grown = orgs.copy()
-    grown.revenue[:] = orgs.revenue * (1.0 + base + uplift)
-    grown.revenue_cf[:] = orgs.revenue_cf * (1.0 + base)
     jobs = rules.jobs_per_revenue_growth
-    grown.employees[:] = np.maximum(orgs.employees * (1.0 + jobs * (base + uplift)), 1.0)
-    grown.employees_cf[:] = np.maximum(orgs.employees_cf * (1.0 + jobs * base), 1.0)
     export_gain = served * orgs.needs[:, SERVICE_INDEX[ServiceLine.INTERNATIONALISATION]]
     export_gain *= _q(quality, ServiceLine.INTERNATIONALISATION) * rules.export_uplift
-    grown.export_share[:] = np.clip(orgs.export_share + export_gain, 0.0, 0.95)
+    grown = replace(  # new arrays for the columns that grow; the others are the input's
+        orgs,
+        revenue=orgs.revenue * (1.0 + base + uplift),
+        revenue_cf=orgs.revenue_cf * (1.0 + base),
+        employees=np.maximum(orgs.employees * (1.0 + jobs * (base + uplift)), 1.0),
+        employees_cf=np.maximum(orgs.employees_cf * (1.0 + jobs * base), 1.0),
+        export_share=np.clip(orgs.export_share + export_gain, 0.0, 0.95),
+    )
 
     startups = _spinouts(orgs, served, quality, draws.spinout, economy)
     capital = _capital(orgs, served, quality, draws.capital, economy)

@@ -221,21 +221,35 @@ def departures(
     contact_gap = rules.contact_weight * (1.0 - appraisal.contact)
     value_gap = rules.value_weight * (1.0 - appraisal.value)
     contact_share = contact_gap / np.maximum(contact_gap + value_gap, 1e-9)
-    terms = np.stack(
-        [
-            rules.excess_fee_leave * appraisal.excess,
-            disengaged * contact_share,
-            disengaged * (1.0 - contact_share),
-            np.full(engagement.shape, max(hardship, 0.0)),
-            base,
-        ]
+    terms = (  # one per LEAVE_REASONS
+        rules.excess_fee_leave * appraisal.excess,
+        disengaged * contact_share,
+        disengaged * (1.0 - contact_share),
+        np.full(engagement.shape, max(hardship, 0.0)),
+        base,
     )
-    chance = np.clip(terms.sum(axis=0) + min(hardship, 0.0), 0.0, rules.max_leave_chance)
+    total = terms[0] + terms[1]  # summed in order, as a sum over the stacked terms adds
+    for term in terms[2:]:
+        total += term
+    chance = np.clip(total + min(hardship, 0.0), 0.0, rules.max_leave_chance)
     refusal = appraisal.refusal
     refused = member & (draw < refusal)
     leaving = member & (draw < refusal + (1.0 - refusal) * chance)
-    reason = np.where(refused, LEAVE_REASONS.index(LeaveReason.FEES), np.argmax(terms, axis=0))
+    reason = _first_largest(terms)
+    reason[refused] = LEAVE_REASONS.index(LeaveReason.FEES)
     return Departures(leaving, reason, refused)
+
+
+def _first_largest(terms: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Return, per organization, the index of its largest term (the first of equals),
+    as ``np.argmax`` over the stacked terms gives it, without stacking them."""
+    reason = np.zeros(terms[0].shape, dtype=np.intp)
+    best = terms[0]
+    for index, term in enumerate(terms[1:], start=1):
+        larger = term > best
+        reason[larger] = index
+        best = np.maximum(best, term)
+    return reason
 
 
 def remember(
