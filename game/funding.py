@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.economy import ProjectEconomy
+from game.rows import in_segments
 from game.scenario import FundingEntry, Scenario
 from game.state import AgreementState, ClusterState
 from game.vocabulary import SEGMENT_INDEX, SERVICE_INDEX, Family, FundingKind, Stage
@@ -177,10 +178,7 @@ def line_revenue(
     service_quality = quality[SERVICE_INDEX[entry.service]] if entry.service else 1.0
     if entry.capital_fee > 0:
         return float(entry.capital_fee * capital_raised * 1e6 * factor)
-    wanted = np.zeros(len(SEGMENT_INDEX), dtype=bool)
-    for s in entry.segments:
-        wanted[SEGMENT_INDEX[s]] = True
-    buyers = float((engagement * (member & wanted[segment])).sum())
+    buyers = float((engagement * (member & in_segments(segment, *entry.segments))).sum())
     # demand follows quality with diminishing returns: a decent service already sells
     buyers *= entry.buyer_rate * np.sqrt(service_quality) * (1.0 + entry.outsider_buyers) * factor
     return float(entry.price * buyers)

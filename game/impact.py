@@ -9,14 +9,14 @@ count only that difference: outcomes, not activity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from game.economy import Economy
-from game.members import segment_table
+from game.rows import by_segment, in_segments
 from game.state import Organizations
-from game.vocabulary import SEGMENT_INDEX, SERVICE_INDEX, Kpi, Segment, ServiceLine
+from game.vocabulary import SERVICE_INDEX, Kpi, Segment, ServiceLine
 
 
 @dataclass(frozen=True)
@@ -53,30 +53,35 @@ def grow_region(
     draws: Draws,
     economy: Economy,
 ) -> ImpactYear:
-    """Grow every present organization along its real and counterfactual paths."""
+    """Grow every present organization along its real and counterfactual paths.
+
+    The columns that grow are new arrays; the others are shared with ``orgs``.
+    """
     rules = economy.impact
     seg = orgs.segment
     served = orgs.member * orgs.engagement * orgs.present
     uplift_per_line = (
         np.array([economy.services.revenue_uplift[line] for line in ServiceLine]) * quality
     )
-    affinity = segment_table(economy, "project_affinity")[seg]
+    affinity = by_segment(economy, "project_affinity", seg)
     uplift = served * (orgs.needs @ uplift_per_line)
     uplift += served * affinity * project_intensity * rules.project_revenue_uplift
-    base = segment_table(economy, "growth")[seg] + member_growth
-    base += segment_table(economy, "volatility")[seg] * draws.growth
+    base = by_segment(economy, "growth", seg) + member_growth
+    base += by_segment(economy, "volatility", seg) * draws.growth
     base = np.maximum(base, -0.6) * orgs.present
     uplift *= orgs.present
 
-    grown = orgs.copy()
-    grown.revenue[:] = orgs.revenue * (1.0 + base + uplift)
-    grown.revenue_cf[:] = orgs.revenue_cf * (1.0 + base)
     jobs = rules.jobs_per_revenue_growth
-    grown.employees[:] = np.maximum(orgs.employees * (1.0 + jobs * (base + uplift)), 1.0)
-    grown.employees_cf[:] = np.maximum(orgs.employees_cf * (1.0 + jobs * base), 1.0)
     export_gain = served * orgs.needs[:, SERVICE_INDEX[ServiceLine.INTERNATIONALISATION]]
     export_gain *= _q(quality, ServiceLine.INTERNATIONALISATION) * rules.export_uplift
-    grown.export_share[:] = np.clip(orgs.export_share + export_gain, 0.0, 0.95)
+    grown = replace(  # new arrays for the columns that grow; the others are the input's
+        orgs,
+        revenue=orgs.revenue * (1.0 + base + uplift),
+        revenue_cf=orgs.revenue_cf * (1.0 + base),
+        employees=np.maximum(orgs.employees * (1.0 + jobs * (base + uplift)), 1.0),
+        employees_cf=np.maximum(orgs.employees_cf * (1.0 + jobs * base), 1.0),
+        export_share=np.clip(orgs.export_share + export_gain, 0.0, 0.95),
+    )
 
     startups = _spinouts(orgs, served, quality, draws.spinout, economy)
     capital = _capital(orgs, served, quality, draws.capital, economy)
@@ -89,9 +94,7 @@ def _spinouts(
 ) -> int:
     """Count the spin-outs that happened only because of the cluster's startup programs."""
     rules = economy.impact
-    sources = (orgs.segment == SEGMENT_INDEX[Segment.ACADEMIA]) | (
-        orgs.segment == SEGMENT_INDEX[Segment.LARGE_INDUSTRY]
-    )
+    sources = in_segments(orgs.segment, Segment.ACADEMIA, Segment.LARGE_INDUSTRY)
     base = np.where(sources & orgs.present, rules.spinout_rate, 0.0)
     extra = served * sources * _q(quality, ServiceLine.STARTUP_PROGRAMS) * rules.spinout_uplift
     return int(((draw >= base) & (draw < base + extra)).sum())
@@ -106,15 +109,15 @@ def _capital(
     fact 7): without them the line reaches only half its effect.
     """
     rules = economy.impact
-    capital_members = orgs.member & (orgs.segment == SEGMENT_INDEX[Segment.CAPITAL])
+    capital_members = orgs.member & in_segments(orgs.segment, Segment.CAPITAL)
     investors = float((orgs.engagement * capital_members).sum())
     floor = rules.capital_network_floor
     network = floor + (1.0 - floor) * min(investors / rules.capital_network_investors, 1.0)
-    base = segment_table(economy, "raises_capital")[orgs.segment] * orgs.present
+    base = by_segment(economy, "raises_capital", orgs.segment) * orgs.present
     help_ = served * _q(quality, ServiceLine.ACCESS_TO_CAPITAL) * rules.capital_uplift * network
     help_ = np.where(base > 0, help_, 0.0)
     rounds = (draw >= base) & (draw < base + help_)
-    size = segment_table(economy, "capital_round")[orgs.segment] * orgs.employees
+    size = by_segment(economy, "capital_round", orgs.segment) * orgs.employees
     return float((size * rounds).sum())
 
 

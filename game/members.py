@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.economy import Economy
+from game.rows import by_segment, in_segments, picked
 from game.scenario import FeeSchedule
-from game.vocabulary import SEGMENT_INDEX, SEGMENTS, FeeModel, JoinReason, LeaveReason, Segment
+from game.vocabulary import SEGMENTS, FeeModel, JoinReason, LeaveReason, Segment
 
 LEAVE_REASONS = (
     LeaveReason.FEES,
@@ -67,7 +68,7 @@ def fee_schedule(
             fees.small,
             np.where(employees >= rules.tier_large_from, fees.large, fees.medium),
         )
-        return np.where(COMPANIES[segment], by_size, fees.medium)
+        return np.where(picked(COMPANIES, segment), by_size, fees.medium)
     return np.zeros(employees.shape)
 
 
@@ -89,8 +90,8 @@ def fee_capacity(
 ) -> np.ndarray:
     """Return what each organization would pay a year for the full value of the cluster."""
     rules = economy.members
-    base = segment_table(economy, "fee_capacity")[segment]
-    median = segment_table(economy, "employees_median")[segment]
+    base = by_segment(economy, "fee_capacity", segment)
+    median = by_segment(economy, "employees_median", segment)
     scale = np.clip(np.sqrt(employees / median), rules.size_scale_min, rules.size_scale_max)
     return base * scale * (1.0 + max(urgency, 0.0) * rules.urgency_fee_capacity) * factor
 
@@ -215,26 +216,40 @@ def departures(
     """
     rules = economy.members
     loyalty = 1.0 - rules.tenure_loyalty * np.minimum(tenure, 5)
-    base = segment_table(economy, "leave_rate")[segment] * loyalty
+    base = by_segment(economy, "leave_rate", segment) * loyalty
     disengaged = rules.disengaged_leave * (1.0 - engagement) ** 2
     contact_gap = rules.contact_weight * (1.0 - appraisal.contact)
     value_gap = rules.value_weight * (1.0 - appraisal.value)
     contact_share = contact_gap / np.maximum(contact_gap + value_gap, 1e-9)
-    terms = np.stack(
-        [
-            rules.excess_fee_leave * appraisal.excess,
-            disengaged * contact_share,
-            disengaged * (1.0 - contact_share),
-            np.full(engagement.shape, max(hardship, 0.0)),
-            base,
-        ]
+    terms = (  # one per LEAVE_REASONS
+        rules.excess_fee_leave * appraisal.excess,
+        disengaged * contact_share,
+        disengaged * (1.0 - contact_share),
+        np.full(engagement.shape, max(hardship, 0.0)),
+        base,
     )
-    chance = np.clip(terms.sum(axis=0) + min(hardship, 0.0), 0.0, rules.max_leave_chance)
+    total = terms[0] + terms[1]  # summed in order, as a sum over the stacked terms adds
+    for term in terms[2:]:
+        total += term
+    chance = np.clip(total + min(hardship, 0.0), 0.0, rules.max_leave_chance)
     refusal = appraisal.refusal
     refused = member & (draw < refusal)
     leaving = member & (draw < refusal + (1.0 - refusal) * chance)
-    reason = np.where(refused, LEAVE_REASONS.index(LeaveReason.FEES), np.argmax(terms, axis=0))
+    reason = _first_largest(terms)
+    reason[refused] = LEAVE_REASONS.index(LeaveReason.FEES)
     return Departures(leaving, reason, refused)
+
+
+def _first_largest(terms: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Return, per organization, the index of its largest term (the first of equals),
+    as ``np.argmax`` over the stacked terms gives it, without stacking them."""
+    reason = np.zeros(terms[0].shape, dtype=np.intp)
+    best = terms[0]
+    for index, term in enumerate(terms[1:], start=1):
+        larger = term > best
+        reason[larger] = index
+        best = np.maximum(best, term)
+    return reason
 
 
 def remember(
@@ -307,7 +322,7 @@ def arrivals(
     courted = rules.recruitment_power * effort[segment]
     heard = rules.word_of_mouth * reputation
     appeal = appraisal.target**1.5
-    chance = segment_table(economy, "join_rate")[segment] * (courted + heard) * appeal
+    chance = by_segment(economy, "join_rate", segment) * (courted + heard) * appeal
     free = np.minimum(chance, rules.max_join_chance)
     trusting = free * (1.0 - grievance) ** rules.grievance_join
     paying = trusting * (1.0 - appraisal.refusal)
@@ -329,11 +344,11 @@ def large_payer_bonus(
     """Return the engagement startups lose when large companies pay most of the fees."""
     paid = fees * member
     total = paid.sum()
-    large = SEGMENT_INDEX[Segment.LARGE_INDUSTRY]
-    share = paid[segment == large].sum() / total if total > 0 else 0.0
+    large = in_segments(segment, Segment.LARGE_INDUSTRY)
+    share = paid[large].sum() / total if total > 0 else 0.0
     rules = economy.members
     penalty = rules.large_payer_crowding * max(share - rules.large_payer_threshold, 0.0)
-    return np.where(segment == SEGMENT_INDEX[Segment.STARTUP], -penalty, 0.0)
+    return np.where(in_segments(segment, Segment.STARTUP), -penalty, 0.0)
 
 
 def count_by_segment(mask: np.ndarray, segment: np.ndarray) -> dict[Segment, int]:

@@ -66,10 +66,21 @@ def _name(segment: Segment, count: int) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _item(
-    salience: float, topic: Topic, text: str, tone: str, cause: str
-) -> tuple[float, NewsItem]:
-    return salience, NewsItem(topic=topic, cause=cause, text=text, tone=tone)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class _Line:
+    """A candidate item of the feed; only the items kept become ``NewsItem`` models."""
+
+    topic: Topic
+    cause: str
+    text: str
+    tone: str
+
+    def item(self) -> NewsItem:
+        return NewsItem(topic=self.topic, cause=self.cause, text=self.text, tone=self.tone)  # type: ignore[arg-type]
+
+
+def _item(salience: float, topic: Topic, text: str, tone: str, cause: str) -> tuple[float, _Line]:
+    return salience, _Line(topic, cause, text, tone)
 
 
 LEAVE_CAUSES = {
@@ -89,7 +100,7 @@ def _card_cause(year: Year, touches: Callable[[EventEffects], bool]) -> str:
     return OUTCOME
 
 
-def _member_items(year: Year, members: MemberReport) -> list[tuple[float, NewsItem]]:
+def _member_items(year: Year, members: MemberReport) -> list[tuple[float, _Line]]:
     """Say who left and joined, per segment, with the main reason the report gives."""
     items = []
     if year.loan_year.wound_up:
@@ -125,7 +136,7 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _price_items(year: Year) -> list[tuple[float, NewsItem]]:
+def _price_items(year: Year) -> list[tuple[float, _Line]]:
     """Say who refused the fee (members who walked out, prospects who stayed out) and who
     stayed away over an old grievance."""
     items = []
@@ -157,7 +168,7 @@ def _price_items(year: Year) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
+def _funding_items(year: Year) -> list[tuple[float, _Line]]:
     items = []
     scenario = year.scenario
     for funding_id in year.won:
@@ -229,7 +240,7 @@ def _funding_items(year: Year) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _delivery_items(year: Year) -> list[tuple[float, NewsItem]]:
+def _delivery_items(year: Year) -> list[tuple[float, _Line]]:
     """One item for projects the staff could not deliver: what funders withheld and why."""
     short = [y for y in year.agreement_years if y.withheld > 0]
     if not short:
@@ -248,7 +259,7 @@ def _delivery_items(year: Year) -> list[tuple[float, NewsItem]]:
     return [_item(9 + (lost + clawed) / 20_000, Topic.PROJECTS, text, "bad", "funding.apply")]
 
 
-def _staff_items(year: Year) -> list[tuple[float, NewsItem]]:
+def _staff_items(year: Year) -> list[tuple[float, _Line]]:
     items = []
     workload = year.workload
     shares = workload.shares()
@@ -309,7 +320,7 @@ def _staff_items(year: Year) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _engagement_item(year: Year, mean_now: float) -> list[tuple[float, NewsItem]]:
+def _engagement_item(year: Year, mean_now: float) -> list[tuple[float, _Line]]:
     last = year.state.last_terms
     if "engagement" not in last or abs(mean_now - last["engagement"]) < 0.02:
         return []
@@ -359,7 +370,7 @@ def _revenue_source(year: Year, source: str) -> tuple[str, Topic, str]:
     return entry.name, Topic.FUNDING, "funding.apply"
 
 
-def _revenue_items(year: Year) -> list[tuple[float, NewsItem]]:
+def _revenue_items(year: Year) -> list[tuple[float, _Line]]:
     items = []
     last = year.state.last_terms
     cards = [year.scenario.event_card(e.event_id) for e in year.state.events]
@@ -387,7 +398,7 @@ def _revenue_items(year: Year) -> list[tuple[float, NewsItem]]:
     return items
 
 
-def _fallbacks(year: Year, kpis: dict, before: dict, runway: float) -> list[tuple[float, NewsItem]]:
+def _fallbacks(year: Year, kpis: dict, before: dict, runway: float) -> list[tuple[float, _Line]]:
     members = int(year.orgs.member.sum())
     joined, left = int(year.joining.joining.sum()), int(year.leaving.leaving.sum())
     jobs = kpis[Kpi.JOBS] - before[Kpi.JOBS]
@@ -480,7 +491,7 @@ def _distress_causes(year: Year) -> str:
     return "; ".join(ranked) if ranked else "costs above income"
 
 
-def _warning_items(year: Year, behind: str) -> list[tuple[float, NewsItem]]:
+def _warning_items(year: Year) -> list[tuple[float, _Line]]:
     """A warning with next year's forecast when the year ends with little runway."""
     from game.finance import runway_months
 
@@ -494,7 +505,7 @@ def _warning_items(year: Year, behind: str) -> list[tuple[float, NewsItem]]:
     if cash + net < 0:
         text += (
             f" At this year's income and costs, the board will need an emergency loan of "
-            f"about {euros(-(cash + net))} next year. Behind it: {behind}."
+            f"about {euros(-(cash + net))} next year. Behind it: {_distress_causes(year)}."
         )
     else:
         text += " One bad year would need an emergency loan."
@@ -507,7 +518,8 @@ def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> l
 
     candidates = []
     loan = year.loan_year
-    behind = _distress_causes(year)
+    if loan.wound_up or loan.over_line or loan.borrowed > 0:
+        behind = _distress_causes(year)
     took = (
         f"Cash ran out: the board took an emergency loan of {euros(loan.borrowed)}, "
         f"and members heard of it. "
@@ -541,7 +553,7 @@ def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> l
     elif loan.borrowed > 0:
         candidates.append(_item(12, Topic.CASH, f"{took}Behind it: {behind}.", "bad", OUTCOME))
     else:
-        candidates += _warning_items(year, behind)
+        candidates += _warning_items(year)
     if year.held_back > 0:
         candidates.append(
             _item(
@@ -584,7 +596,7 @@ def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> l
         if len(ranked) >= MIN_ITEMS:
             break
         ranked.append(fallback)
-    return [item for _, item in ranked]
+    return [line.item() for _, line in ranked]
 
 
 def dormant_report(state: ClusterState, scenario: Scenario, weights: dict) -> RoundReport:

@@ -27,7 +27,7 @@ from game import ENGINE_VERSION
 from game.decisions import Decisions
 from game.events import events_for_round, open_round
 from game.report import RoundReport
-from game.resolve import resolve_round
+from game.resolve import SharedDraws, resolve_checked, resolve_round
 from game.rules import check_decisions
 from game.scenario import Scenario
 from game.state import ClusterState
@@ -156,8 +156,12 @@ def resolve_all(
     outcome says so.
     """
     outcomes = []
+    shared = SharedDraws()  # teams on the same generator state draw the year once
     for turn in turns:
         played = choose(turn, scenario, seed)
-        state, report = resolve_round(turn.state, played.decisions, scenario, weights)
+        if played.how == "refused":  # its carried-on policy has not been checked yet
+            state, report = resolve_round(turn.state, played.decisions, scenario, weights)
+        else:  # choose checked these decisions against this state
+            state, report = resolve_checked(turn.state, played.decisions, scenario, weights, shared)
         outcomes.append(Outcome(state, report, played))
     return outcomes

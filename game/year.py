@@ -22,6 +22,7 @@ from game.finance import (
 )
 from game.impact import Draws, grow_region
 from game.news import Happenings
+from game.rows import by_segment
 from game.rules import apply_policy
 from game.scenario import Scenario
 from game.services import focus_vector, quality, spend_vector, staff_needed
@@ -208,7 +209,7 @@ class Year:
             )
             * self.workload.obligation_delivery
         )
-        affinity = mem.segment_table(economy, "project_affinity")[orgs.segment]
+        affinity = by_segment(economy, "project_affinity", orgs.segment)
         taking_part = max(float((affinity * orgs.member).sum()), 1.0)
         unit = economy.members.project_unit_cost
         self.project_volume = project_volume
@@ -224,7 +225,7 @@ class Year:
         capacity = mem.fee_capacity(
             orgs.segment, orgs.employees, economy, urgency, effects.fee_capacity_factor * standing
         )
-        affinity = mem.segment_table(economy, "project_affinity")[orgs.segment]
+        affinity = by_segment(economy, "project_affinity", orgs.segment)
         share_program = self.policy.fees.model == FeeModel.SHARE_PROGRAM
         bonus = rules.project_weight * affinity * self.project_intensity
         bonus = bonus + rules.ownership_bonus * (orgs.shareholder & share_program)

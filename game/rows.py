@@ -1,0 +1,66 @@
+"""Per-organization columns that follow from the fixed ``segment`` column alone.
+
+A team's ``segment`` column never changes during a game, and every state of the
+game shares the one read-only array (``game.state.FIXED_COLUMNS``). What follows
+from it alone (a segment profile's attribute for every row, the rows of some
+segments) is the same every year, so it is worked out once per segment column and
+kept while that column lives. Only read-only columns are kept: for any other array
+the values are worked out afresh, so the result never depends on what was kept.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from game.vocabulary import SEGMENT_INDEX, Segment
+
+# id(segment column) -> {key: (what it was worked out with, read-only array)}; an entry
+# goes when its column does
+_KEPT: dict[int, dict[Any, tuple[Any, np.ndarray]]] = {}
+
+
+def _kept(segment: np.ndarray) -> dict[Any, tuple[Any, np.ndarray]] | None:
+    if segment.flags.writeable or segment.base is not None:
+        return None  # a column that can change: nothing is kept
+    key = id(segment)
+    tables = _KEPT.get(key)
+    if tables is None:
+        tables = _KEPT[key] = {}
+        weakref.finalize(segment, _KEPT.pop, key, None)
+    return tables
+
+
+def _lookup(
+    segment: np.ndarray, key: Any, source: Any, work: Callable[[], np.ndarray]
+) -> np.ndarray:
+    tables = _kept(segment)
+    if tables is None:
+        return work()
+    found = tables.get(key)
+    if found is not None and found[0] is source:
+        return found[1]
+    value = work()
+    value.flags.writeable = False
+    tables[key] = (source, value)
+    return value
+
+
+def by_segment(economy: Any, attribute: str, segment: np.ndarray) -> np.ndarray:
+    """Return ``economy.segment_columns[attribute][segment]``: one segment profile's
+    attribute for every organization."""
+    return _lookup(segment, attribute, economy, lambda: economy.segment_columns[attribute][segment])
+
+
+def in_segments(segment: np.ndarray, *segments: Segment) -> np.ndarray:
+    """Return the rows whose segment is one of ``segments`` (a boolean column)."""
+    codes = sorted({SEGMENT_INDEX[s] for s in segments})
+    return _lookup(segment, tuple(codes), None, lambda: np.isin(segment, codes))
+
+
+def picked(table: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Return ``table[segment]`` for a per-segment ``table`` that never changes."""
+    return _lookup(segment, id(table), table, lambda: table[segment])
