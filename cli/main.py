@@ -345,6 +345,13 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         help="worker processes that resolve rounds off the event loop "
         "(default: 2, or 1 on a one-core machine; 0: resolve in the server's own process)",
     )
+    serve.add_argument(
+        "--compression",
+        choices=("fresh", "deflate", "off"),
+        default="fresh",
+        help="permessage-deflate for clients that offer it: each message on its own "
+        "(fresh, the default), with a zlib context per connection (deflate), or off",
+    )
     serve.add_argument("--resolve-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     serve.set_defaults(run=_serve)
 
@@ -377,6 +384,12 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument("--profile", default=None, help="write the server's cProfile stats here")
     load.add_argument(
         "--workers", type=int, default=None, help="the server's --workers (default: its own)"
+    )
+    load.add_argument(
+        "--compression",
+        choices=("fresh", "deflate", "off"),
+        default=None,
+        help="the server's --compression (default: its own); the clients offer it",
     )
     load.add_argument("--url", default=None, help="a running server (default: start one)")
     load.add_argument("--server-pid", type=int, default=None, help="its process id (CPU, memory)")

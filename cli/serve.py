@@ -75,6 +75,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         per_address=max(getattr(args, "per_address", 256), 0),
         joins_per_minute=60 if getattr(args, "per_address", 256) > 0 else 0,
         idle_limit=3600.0 * getattr(args, "idle_hours", 48.0),
+        compression=getattr(args, "compression", "fresh"),
     )
 
 

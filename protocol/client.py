@@ -116,7 +116,6 @@ class Client:
             ssl=self.ssl_context,
             open_timeout=self.open_timeout,
             max_size=1 << 22,
-            compression=None,
         )
         self._reader = asyncio.get_running_loop().create_task(self._read())
 

@@ -54,6 +54,7 @@ from protocol.phases import Phase
 from protocol.replies import Error, ErrorDetail
 from server import logs
 from server.admission import Admission
+from server.deflate import FreshDeflateFactory
 from server.replay import ReplayMismatch, recover, upgrade
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
@@ -102,6 +103,10 @@ class ServerConfig:
     behind_buffer: int = 64 * 1024  # bytes waiting for a client: past this, views wait
     drop_buffer: int = 1024 * 1024  # past this, the client is dropped (it can resume)
     send_buffer: int = 64 * 1024  # the kernel's send buffer per connection (SO_SNDBUF)
+    # permessage-deflate: "fresh" (each message of 256 bytes or more compressed on its own,
+    # once per broadcast: server/deflate.py), "deflate" (websockets' default, a zlib
+    # context per connection), "off"
+    compression: str = "fresh"
 
 
 @dataclass
@@ -177,7 +182,7 @@ class Server:
             ping_interval=self.config.ping_interval,
             ping_timeout=self.config.ping_timeout,
             close_timeout=min(self.config.ping_timeout, 10.0),  # a dead peer never answers
-            compression=None,
+            **compression(self.config.compression),
         )
         logs.event(
             "listening", host=self.config.host, port=self.port, tls=bool(self.config.tls_cert)
@@ -688,6 +693,17 @@ class Server:
             task = asyncio.ensure_future(connection.ws.close(code, reason))
             self.closing.add(task)
             task.add_done_callback(self.closing.discard)
+
+
+def compression(kind: str) -> dict[str, Any]:
+    """The websockets ``serve`` options of a ``compression`` setting (see ServerConfig)."""
+    if kind == "off":
+        return {"compression": None}
+    if kind == "deflate":
+        return {"compression": "deflate"}
+    if kind == "fresh":  # each message on its own, compressed once per broadcast
+        return {"compression": None, "extensions": [FreshDeflateFactory()]}
+    raise ValueError(f"unknown compression {kind!r} (off, deflate or fresh)")
 
 
 def trim_memory() -> None:
