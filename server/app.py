@@ -144,7 +144,7 @@ class Server:
         self.websocket_server: WebsocketServer | None = None
         self.closing: set[asyncio.Future[None]] = set()
         self.housekeeping: asyncio.Task[None] | None = None
-        self.web = WebEdition(config.origins, config.public_url)
+        self.web = WebEdition(config.origins, config.public_url, config.host_key is not None)
         self.restarting: set[str] = set()  # sessions whose task died, being rebuilt
         self.secret = self.store.secret()
         self.quarantined: dict[str, str] = {}  # sessions whose log cannot be replayed
