@@ -335,8 +335,9 @@ def section(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "`bytes_per_player_join`).",
         "- **Results step (log)**: the server's own `resolved` event, median: resolving the "
         "round of all the session's teams, storing it, and sending the views (the server "
-        "does not log the sending alone); with workers, from the start of the resolution's "
-        "job in a worker to the views sent (`step_ms`).",
+        "does not log the sending alone); since `8ca05d8`, from the start of the "
+        "resolution's job (in a worker, with `--workers`) to the views sent (`step_ms`), the "
+        "result's wait in its session's queue included.",
         "- **Broadcast baseline**: in the same run, a bare `websockets` server pinned to the "
         "same core sends one frame of the size of a results `team_state` to as many "
         "connections with `websockets.broadcast`; the time until every client has it "
