@@ -214,6 +214,9 @@ def host_hello(args: argparse.Namespace) -> tuple[str, dict]:
         config["rounds"] = args.rounds
     if args.seed is not None:
         config["seed"] = args.seed
+    key = getattr(args, "host_key", None) or os.environ.get("CLUSTERBOARD_HOST_KEY")
+    if key:  # the same variable the server reads its key from
+        config["host_key"] = key.strip()
     return check_url(args.url or DEFAULT_URL), config
 
 

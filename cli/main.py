@@ -423,6 +423,12 @@ def _add_client_commands(commands: argparse._SubParsersAction) -> None:
         default=None,
         help="attach a second console with the facilitator token another console shows",
     )
+    host.add_argument(
+        "--host-key",
+        default=None,
+        help="the server's host key, needed to create a session on a server that has one "
+        "(default: CLUSTERBOARD_HOST_KEY)",
+    )
     host.add_argument("--teams", default=None, help="the teams' names, comma-separated")
     host.add_argument(
         "--roster", default=None, help="a CSV file of students with a 'team' column (and 'student')"

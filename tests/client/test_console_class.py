@@ -223,3 +223,36 @@ def _players(app: App) -> list[str]:
 
 def _names(client: Client) -> list[str]:
     return [p["name"] for p in (client.team_state or {}).get("players", [])]
+
+
+def test_the_console_creates_a_session_on_a_server_with_a_host_key(tmp_path, monkeypatch) -> None:
+    """``clusterboard host`` sends --host-key (or CLUSTERBOARD_HOST_KEY, which the server
+    reads too); without it the console says the server refused, in one line."""
+
+    async def scenario() -> None:
+        async with serving(tmp_path / "key.db", host_key="class-key-2931") as (server, url):
+            monkeypatch.delenv("CLUSTERBOARD_HOST_KEY", raising=False)
+            _, bare = _host(["--scenario", "grow"])
+            refused = _host_app()
+            refused.connect(url, bare)
+            await _until([refused], lambda: refused.model.failure is not None)
+            assert refused.model.facilitator is None
+            assert "host key" in refused.model.failure.text
+            await asyncio.to_thread(refused.close)  # the server's loop answers meanwhile
+
+            _, given = _host(["--scenario", "grow", "--host-key", "class-key-2931"])
+            first = _host_app()
+            first.connect(url, given)
+            await _until([first], lambda: first.model.facilitator is not None)
+
+            monkeypatch.setenv("CLUSTERBOARD_HOST_KEY", "class-key-2931")
+            _, from_env = _host(["--scenario", "grow", "--rounds", "2"])
+            second = _host_app()
+            second.connect(url, from_env)
+            await _until([second], lambda: second.model.facilitator is not None)
+            assert second.model.facilitator.code != first.model.facilitator.code
+            assert len(server.runners) == 2
+            for app in (first, second):
+                await asyncio.to_thread(app.close)
+
+    run(scenario())
