@@ -150,9 +150,9 @@ function connect(token, create) {
   const connection = new Connection({
     hello: () => (state.token ? { type: "resume", token: state.token } : creating),
     onMessage: receive,
-    onStatus: (status) => {
+    onStatus: (status, detail) => {
       const words = { connecting: "Connecting…", online: "Connected", offline: "Connection lost, reconnecting…", closed: "Disconnected" };
-      statusBox.textContent = words[status] || status;
+      statusBox.textContent = (status === "offline" && detail) || words[status] || status;
     },
   });
   connection.onWelcome = (welcome) => {

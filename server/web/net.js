@@ -1,7 +1,10 @@
 // The protocol connection of every page: one websocket to the page's own server,
 // requests numbered with a prefix drawn afresh on each page load (the server
 // answers a reused id with its first ack, so ids must never repeat across reloads),
-// reconnection with back-off, and the requests not yet answered sent again under
+// reconnection with back-off (growing, with jitter, until a connection has stayed up
+// for STEADY_MS: a socket closed before or just after its welcome, by a hello deadline
+// or a refusal, does not reconnect in a tight loop; the page is told when it tries
+// again, and why), and the requests not yet answered sent again under
 // their original ids after the first message of the new connection. Views come in
 // full once and then as merge patches: the connection applies each to the version it
 // holds (patch.js), asks `resync` when one is missing, and hands the page full views.
@@ -9,6 +12,9 @@
 import { VIEWS, apply, held, shown } from "./patch.js";
 
 export const PROTOCOL = 1;
+const FIRST_DELAY_MS = 500;
+const LAST_DELAY_MS = 15000;
+const STEADY_MS = 10000;
 
 function freshPrefix() {
   const bytes = new Uint8Array(6);
@@ -27,7 +33,8 @@ export class ServerError extends Error {
 export class Connection {
   // hello(): the first message of each connection (join, resume, spectate, create_session)
   // onMessage(message): every message from the server
-  // onStatus(status, detail): "connecting", "online", "offline", "closed"
+  // onStatus(status, detail): "connecting", "online", "offline", "closed"; with
+  // "offline", detail is a sentence for the page: why, and when it tries again
   constructor({ hello, onMessage, onStatus }) {
     this.hello = hello;
     this.onMessage = onMessage;
@@ -38,8 +45,9 @@ export class Connection {
     this.ws = null;
     this.ready = false;
     this.stopped = false;
-    this.backoff = 250;
+    this.backoff = FIRST_DELAY_MS;
     this.timer = null;
+    this.steady = null;
     this.held = {}; // view -> { version, doc }
     this.resyncing = new Set();
     this.resyncs = 0;
@@ -81,7 +89,8 @@ export class Connection {
       resolve: (reply) => {
         this.firstId = null;
         this.ready = true;
-        this.backoff = 250;
+        clearTimeout(this.steady);
+        this.steady = setTimeout(() => { this.backoff = FIRST_DELAY_MS; }, STEADY_MS);
         this.onStatus("online");
         for (const entry of this.pending.values()) {
           if (!entry.first) ws.send(JSON.stringify(entry.message));
@@ -147,6 +156,7 @@ export class Connection {
   closed(ws, event) {
     if (ws !== this.ws) return;
     this.ready = false;
+    clearTimeout(this.steady);
     for (const [id, entry] of this.pending) if (entry.first) this.pending.delete(id);
     if (event.code === 4000 || this.stopped) {
       this.stopped = true;
@@ -155,9 +165,12 @@ export class Connection {
       this.pending.clear();
       return;
     }
-    this.onStatus("offline");
-    this.timer = setTimeout(() => this.open(), this.backoff);
-    this.backoff = Math.min(this.backoff * 2, 5000);
+    const delay = Math.round(this.backoff * (0.75 + Math.random() / 2));
+    this.backoff = Math.min(this.backoff * 2, LAST_DELAY_MS);
+    const why = event.reason ? `the server closed it: ${event.reason}` : "no connection to the server";
+    const seconds = Math.max(1, Math.round(delay / 1000));
+    this.onStatus("offline", `Connection lost (${why}); trying again in ${seconds} s…`);
+    this.timer = setTimeout(() => this.open(), delay);
   }
 
   // Send a request; resolves with its ack, rejects with a ServerError.

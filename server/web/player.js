@@ -199,9 +199,9 @@ function connect(seat) {
         ? { type: "resume", token: state.seat.token }
         : { type: "join", code: seat.code, team: seat.team, name: seat.name },
     onMessage: receive,
-    onStatus: (status) => {
+    onStatus: (status, detail) => {
       const words = { connecting: "Connecting…", online: "Connected", offline: "Connection lost, reconnecting…", closed: "Disconnected" };
-      setStatus(words[status] || status);
+      setStatus((status === "offline" && detail) || words[status] || status);
     },
   });
   connection.onWelcome = (welcome) => {

@@ -18,8 +18,9 @@ async function start() {
   const connection = new Connection({
     hello: () => ({ type: "spectate", code: state.code }),
     onMessage: receive,
-    onStatus: (status) => {
+    onStatus: (status, detail) => {
       statusBox.textContent = { connecting: "Connecting…", online: "Live", offline: "Reconnecting…", closed: "Disconnected" }[status] || status;
+      if (status === "offline" && detail) statusBox.textContent = detail;
     },
   });
   connection.onRefused = (error) => askCode(`No session to show for ${state.code}: ${error.message}`);

@@ -601,3 +601,30 @@ def test_a_server_with_a_host_key_takes_sessions_only_with_it(tmp_path, browser)
         wait(host, lambda d: "Ana" in text_of(d, "#teams"), "the player on the console")
     finally:
         served.stop()
+
+
+def test_a_page_that_cannot_connect_waits_longer_each_time_and_says_so(killable, browser) -> None:
+    """No tight reconnect loop: each failed attempt doubles the wait (with jitter), and
+    the status line says why and when the page tries again."""
+    import re
+
+    first = killable[0]
+    site = first.start()
+    host = browser()
+    code = create_session(host, site, rounds=2)
+    projector = browser()
+    projector.get(f"{site}/projector?code={code}")
+    wait(projector, lambda d: text_of(d, "#status") == "Live", "the projector live")
+    first.kill()
+
+    def waits(d) -> int:
+        found = re.search(r"trying again in (\d+) s", text_of(d, "#status"))
+        return int(found.group(1)) if found else 0
+
+    wait(projector, lambda d: waits(d) >= 1, "the first retry announced")
+    assert "no connection to the server" in text_of(projector, "#status")
+    wait(projector, lambda d: waits(d) >= 4, "a longer wait after a few failed attempts")
+    again = ServerProcess(first.db, port=first.port)
+    killable.append(again)
+    again.start()
+    wait(projector, lambda d: text_of(d, "#status") == "Live", "the projector back")
