@@ -88,7 +88,9 @@ class Streams:
 
     def facilitator_doc(self, now: float) -> dict[str, Any]:
         session = self.session
-        view = json.loads(views.facilitator_state(session, now, reports=False).model_dump_json())
+        state = views.facilitator_state(session, now, reports=False, students=False)
+        view = json.loads(state.model_dump_json())
+        view["students"] = [views.student(session, p) for p in session.players.values()]
         for row, team in zip(view["teams"], session.teams.values(), strict=True):
             row["last_report"] = self.last_report(team)
         return patch.held("facilitator_state", view)

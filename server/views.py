@@ -8,7 +8,7 @@ including who is connected and which teams have submitted.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from game.decisions import Decisions
 from game.forecast import Forecast, forecast
@@ -35,7 +35,7 @@ from protocol.replies import (
     Timer,
     labels_reply,
 )
-from server.teams import Team, unpack
+from server.teams import Player, Team, unpack
 
 if TYPE_CHECKING:
     from server.session import Session
@@ -216,8 +216,25 @@ def team_status(session: Session, team: Team, reports: bool) -> TeamStatus:
     )
 
 
-def facilitator_state(session: Session, now: float, reports: bool = True) -> FacilitatorState:
-    """Return everything the facilitator may see (each team's last report only if ``reports``)."""
+def student(session: Session, player: Player) -> dict[str, Any]:
+    """One row of ``facilitator_state.students``, as JSON data."""
+    return {
+        "id": player.id,
+        "name": player.name,
+        "team": session.teams[player.team].name,
+        "removed": player.removed,
+        "years": list(player.years),
+        "teams": list(player.teams),
+        "connected": list(player.connected),
+        "submitted": list(player.submitted),
+    }
+
+
+def facilitator_state(
+    session: Session, now: float, reports: bool = True, students: bool = True
+) -> FacilitatorState:
+    """Return everything the facilitator may see (each team's last report only if
+    ``reports``; the students only if ``students``: streams.py adds them as JSON)."""
     return FacilitatorState(
         session=session.id,
         code=session.code,
@@ -240,17 +257,7 @@ def facilitator_state(session: Session, now: float, reports: bool = True) -> Fac
         event_deck=[card.id for card in session.scenario.events],
         leaderboard=leaderboard(session),
         state_hashes=[h.hash for h in session.hashes],
-        students=[
-            StudentRow(
-                id=p.id,
-                name=p.name,
-                team=session.teams[p.team].name,
-                removed=p.removed,
-                years=list(p.years),
-                teams=list(p.teams),
-                connected=list(p.connected),
-                submitted=list(p.submitted),
-            )
-            for p in session.players.values()
-        ],
+        students=[StudentRow(**student(session, p)) for p in session.players.values()]
+        if students
+        else [],
     )
