@@ -207,9 +207,8 @@ def section(runs: list[dict[str, Any]]) -> str:
         "Bytes down per player per round: what one player's page received over its websocket "
         "from the opening of a round to its results, with a teammate editing and submitting "
         "(two edits, one submission, one computer-run team): median "
-        f"{kib(statistics.median(per_round))}, largest {kib(max(per_round))}. The server "
-        "still sends the whole team view on each change of phase; sending only what changed "
-        "is future work.",
+        f"{kib(statistics.median(per_round))}, largest {kib(max(per_round))}. Views come "
+        "as merge patches after the first full view (docs/protocol.md, Views as patches).",
         "",
     ]
     return "\n".join(lines)
