@@ -162,7 +162,13 @@ class ClusterState:
     kpis: dict[Kpi, float] = field(default_factory=dict)  # value impact at the last round's end
 
     def evolve(self, **changes: Any) -> ClusterState:
-        return replace(self, **changes)
+        """Return a copy with ``changes``, as ``dataclasses.replace`` gives it."""
+        if not changes.keys() <= _STATE_FIELDS:
+            return replace(self, **changes)  # says which name is not a field
+        new = object.__new__(ClusterState)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     @property
     def members(self) -> int:
@@ -205,6 +211,7 @@ def _jsonable_other(value: Any) -> Any:
     return value
 
 
+_STATE_FIELDS = frozenset(f.name for f in fields(ClusterState))
 _DATACLASSES = (Organizations, AgreementState, Policy, ActiveEvent, ClusterState)
 _FIELD_NAMES.update({kind: tuple(f.name for f in fields(kind)) for kind in _DATACLASSES})
 
