@@ -143,8 +143,8 @@ def _price_items(year: Year) -> list[tuple[float, _Line]]:
     items = []
     refused = year.leaving.refused
     if refused.any():
-        asked = float(year.fees_asked[refused].mean())
-        willing = max(float(year.appraisal.willingness[refused].mean()), 1.0)
+        asked = mean_where(year.fees_asked, refused)
+        willing = max(mean_where(year.appraisal.willingness, refused), 1.0)
         count = int(refused.sum())
         text = (
             f"{_plural(count, 'member', 'members')} refused the fee and walked out: "

@@ -87,12 +87,20 @@ class Organizations:
         are read-only and shared by every copy, so the teams of a session and the
         rounds of a game hold one array each instead of one per state.
         """
-        return Organizations(
-            **{
-                name: getattr(self, name) if name in FIXED_COLUMNS else getattr(self, name).copy()
-                for name in ARRAY_COLUMNS
-            }
+        columns = self.__dict__
+        return self.evolve(
+            **{name: columns[name].copy() for name in ARRAY_COLUMNS if name not in FIXED_COLUMNS}
         )
+
+    def evolve(self, **columns: np.ndarray) -> Organizations:
+        """Return the organizations with some columns replaced, the others shared, as
+        ``dataclasses.replace`` gives them."""
+        if not columns.keys() <= _ORGANIZATION_FIELDS:
+            return replace(self, **columns)  # says which name is not a column
+        new = object.__new__(Organizations)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(columns)
+        return new
 
 
 @dataclass(frozen=True)
@@ -211,6 +219,7 @@ def _jsonable_other(value: Any) -> Any:
     return value
 
 
+_ORGANIZATION_FIELDS = frozenset(ARRAY_COLUMNS)
 _STATE_FIELDS = frozenset(f.name for f in fields(ClusterState))
 _DATACLASSES = (Organizations, AgreementState, Policy, ActiveEvent, ClusterState)
 _FIELD_NAMES.update({kind: tuple(f.name for f in fields(kind)) for kind in _DATACLASSES})
