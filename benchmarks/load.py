@@ -73,6 +73,7 @@ def one_run(participants: int, teams: int, args: argparse.Namespace) -> dict[str
         "--timeout",
         str(args.timeout),
         "--json",
+        *(["--workers", str(args.workers)] if args.workers is not None else []),
     ]
     started = time.perf_counter()
     result = subprocess.run(
@@ -321,7 +322,9 @@ def section(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "- **Errors**: refused requests, time-outs, reconnections, `error` frames, and results "
         "that never came.",
         "- **CPU / participant-round**: the server's user + system CPU time "
-        "(`/proc/PID/stat`) from the start of round 1 to the last results, ÷ (N × rounds). "
+        "(`/proc/PID/stat`), its resolution workers' included (`--workers`: the live child "
+        "processes, and those it waited for), from the start of round 1 to the last "
+        "results, ÷ (N × rounds). "
         "**Server busy**: that CPU time ÷ the wall time of the rounds.",
         "- **RSS peak**, **KiB / connection**: the server's peak RSS during the rounds, and "
         "(peak − RSS before the first connection) ÷ connections (players + facilitators); it "
@@ -332,7 +335,8 @@ def section(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "`bytes_per_player_join`).",
         "- **Results step (log)**: the server's own `resolved` event, median: resolving the "
         "round of all the session's teams, storing it, and sending the views (the server "
-        "does not log the sending alone).",
+        "does not log the sending alone); with workers, from the start of the resolution's "
+        "job in a worker to the views sent (`step_ms`).",
         "- **Broadcast baseline**: in the same run, a bare `websockets` server pinned to the "
         "same core sends one frame of the size of a results `team_state` to as many "
         "connections with `websockets.broadcast`; the time until every client has it "
@@ -382,6 +386,9 @@ def main() -> int:
     parser.add_argument("--teams", type=numbers, default=[20, 1], help="teams per session")
     parser.add_argument("--players", type=int, default=5, help="players per team")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="the server's --workers (default: its own)"
+    )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run at most")
     parser.add_argument("--no-repeat", dest="repeat", action="store_false")
     parser.add_argument("--save", default=None, help="also write the runs' JSON here")

@@ -10,8 +10,9 @@ joins before them are reported apart):
 - latency from a session's last submission of a round to each player's results
   (the ``team_state`` of that round's results), median, p90, p99 and max;
 - errors (refused requests, time-outs, reconnections, error frames);
-- server CPU per participant-round, from ``/proc/PID/stat`` over the rounds;
-- server RSS and KiB per connection;
+- server CPU per participant-round, from ``/proc/PID/stat`` over the rounds: the
+  server process and its resolution workers (``--workers``) together;
+- server RSS and KiB per connection (the server process; its workers' RSS apart);
 - bytes received per player and per facilitator per round (the payload of every
   frame, and what came over the socket);
 - the server's own timings from its log (queue wait, the results step);
@@ -54,8 +55,8 @@ RESULT_PHASES = ("results", "finished")
 # Frames the workload never reads: with --lean (the default) a client counts them
 # without parsing, so the load generator's one core goes further. Any other type,
 # including one this file does not know, goes through the client library as usual.
-UNREAD = frozenset({"public_state", "timer"})
-TYPE = re.compile(rb'"type"\s*:\s*"([a-z_]+)"')
+UNREAD = frozenset({"public_state", "timer", "patch:public_state"})
+TYPE = re.compile(rb'"type"\s*:\s*"([a-z_]+)"(?:\s*,\s*"view"\s*:\s*"([a-z_]+)")?')
 CPUS = frozenset(os.sched_getaffinity(0))  # before the load generator pins itself
 
 
@@ -69,10 +70,50 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (the server's resolution workers)."""
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+        return found
+    except (OSError, ValueError):
+        pass
+    for entry in Path("/proc").iterdir():  # no /proc/PID/task/TID/children: scan
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int(_stat(int(entry.name))[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process, from /proc/PID/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User plus system CPU time of a process and of every process it started: its live
+    children (the resolution workers) and those it has waited for (/proc/PID/stat)."""
+    fields = _stat(pid)
+    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    for child in children(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            ticks += sum(int(f) for f in _stat(child)[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the process alone (its event loop and threads)."""
+    fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_rss_kib(pid: int) -> int:
+    total = 0
+    for child in children(pid):
+        with contextlib.suppress(OSError, ValueError):
+            total += rss_kib(child)
+    return total
 
 
 def runqueue_wait(pid: int) -> float:
@@ -154,11 +195,13 @@ def percentile(values: list[float], share: float) -> float:
 def server_timings(log: Path, since: float) -> dict[str, float]:
     """The server's own log, over the rounds: queue wait, and the results step per round.
 
-    ``resolved`` is logged once a round is resolved, stored and sent; its ``ms`` is
-    that whole step. A field naming the sending alone (``send_ms``, ``fanout_ms`` or
-    ``deliver_ms``) is reported too when the server logs one.
+    ``resolved`` is logged once a round is resolved, stored and sent; its ``step_ms`` is
+    that whole step (from the start of the resolution's job), its ``ms`` the part spent
+    on the server's loop, and ``job_ms`` the job itself (in a worker, with ``--workers``).
+    A field naming the sending alone (``send_ms``, ``fanout_ms`` or ``deliver_ms``) is
+    reported too when the server logs one.
     """
-    waits, resolves, fanouts = [], [], []
+    waits, resolves, fanouts, loop_parts, jobs = [], [], [], [], []
     for line in log.read_text(errors="replace").splitlines():
         if not line.startswith("{"):
             continue
@@ -171,7 +214,12 @@ def server_timings(log: Path, since: float) -> dict[str, float]:
         if "wait_ms" in event:
             waits.append(event["wait_ms"])
         if event.get("event") == "resolved":
-            resolves.append(event.get("ms", float("nan")))
+            # step_ms: from the start of the resolution's job (a worker's) to the views sent;
+            # ms alone: the part on the server's loop (the whole step when it has no workers)
+            resolves.append(event.get("step_ms", event.get("ms", float("nan"))))
+            loop_parts.append(event.get("ms", float("nan")))
+            if event.get("job_ms") is not None:
+                jobs.append(event["job_ms"])
             for name in ("send_ms", "fanout_ms", "deliver_ms"):
                 if name in event:
                     fanouts.append(event[name])
@@ -180,6 +228,8 @@ def server_timings(log: Path, since: float) -> dict[str, float]:
         "server_queue_wait_p99_ms": percentile(waits, 0.99),
         "server_results_step_median_ms": percentile(resolves, 0.5),
         "server_results_step_p99_ms": percentile(resolves, 0.99),
+        "server_results_loop_median_ms": percentile(loop_parts, 0.5),
+        "server_results_job_median_ms": percentile(jobs, 0.5),
     }
     if fanouts:
         timings["server_fanout_median_ms"] = percentile(fanouts, 0.5)
@@ -200,7 +250,10 @@ class CountingClient(Client):
         self.payload_bytes = 0  # the frames' payloads
         self.wire_bytes = 0  # what came over the socket (frame headers, pings, compression)
         self.last_frame = 0
-        self.kinds: Counter[str] = Counter()
+        self.kinds: Counter[str] = Counter()  # frames received, by type (a patch by its view)
+        self.kinds_before: Counter[str] = Counter()  # those of the joins
+        self.kind_bytes: Counter[str] = Counter()  # payload bytes received, by type
+        self.kind_bytes_before: Counter[str] = Counter()
         self.error_frames: list[str] = []
         self.drafts: Counter[int] = Counter()  # "draft" messages seen per round
         self.results_at: dict[int, float] = {}  # round -> when its results arrived
@@ -238,11 +291,17 @@ class CountingClient(Client):
         while True:
             try:
                 async for data in self._ws:  # type: ignore[union-attr]
-                    found = TYPE.search(data, 0, 120) if self.unread else None
-                    if found and found.group(1).decode() in self.unread:
-                        self.kinds[found.group(1).decode()] += 1
+                    found = TYPE.search(data, 0, 120)
+                    kind = found.group(1).decode() if found else "?"
+                    if found and found.group(2):  # a patch: counted by the view it patches
+                        kind += ":" + found.group(2).decode()
+                    self.kinds[kind] += 1
+                    self.kind_bytes[kind] += len(data)
+                    if kind in self.unread:
                         continue
-                    await self._take(json.loads(data))
+                    message = self._received(json.loads(data))
+                    if message is not None:
+                        await self._take(message)
             except ConnectionClosed:
                 pass
             if self._closing or not self.reconnect or self.removed or not self.token:
@@ -252,7 +311,6 @@ class CountingClient(Client):
 
     async def _take(self, message: dict[str, Any]) -> None:
         kind = message.get("type", "?")
-        self.kinds[kind] += 1
         if kind == "error":
             self.error_frames.append(f"{message.get('code')}: {message.get('message')}")
         if kind == "draft":
@@ -517,6 +575,8 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             *("--max-sessions", str(sessions + 10)),
             *("--per-address", "0"),  # every simulated participant comes from this machine
             *("--players-per-team", str(players_per_team)),
+            *(["--workers", str(args.workers)] if args.workers is not None else []),
+            *(["--compression", args.compression] if args.compression else []),
         ]
         process, port = await start_process(serve, log, server_cpu)
         url, pid = f"ws://127.0.0.1:{port}", process.pid
@@ -543,28 +603,35 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
         join_wire = {id(c): c.wire_bytes for _, c in run.players} | {
             id(c): c.wire_bytes for c in run.facilitators
         }
+        for client in [c for _, c in run.players] + run.facilitators:
+            client.kinds_before = Counter(client.kinds)
+            client.kind_bytes_before = Counter(client.kind_bytes)
         lag_from = len(run.lag)
         cpu_before = cpu_seconds(pid) if pid else float("nan")
+        own_before = own_cpu_seconds(pid) if pid else float("nan")
+        workers = len(children(pid)) if pid else 0
         waits_before = (runqueue_wait(pid) if pid else float("nan"), runqueue_wait(os.getpid()))
         load_before = os.getloadavg()[0]
-        own_before = time.process_time()
+        generator_before = time.process_time()
         window_start = time.time()
         run.go.set()
-        peak = joined_rss
+        peak, workers_peak = joined_rss, 0
         rounds_started = time.perf_counter()
         left = max(args.timeout - join_seconds, 1.0)
         while not all(game.done() for game in games):
             await asyncio.sleep(0.5)
             if pid:
                 peak = max(peak, rss_kib(pid))
+                workers_peak = max(workers_peak, children_rss_kib(pid))
             if time.perf_counter() - rounds_started > left:
                 run.fail("run", f"timed out after {args.timeout:g} s")
                 break
         rounds_seconds = time.perf_counter() - rounds_started
         cpu = (cpu_seconds(pid) - cpu_before) if pid else float("nan")
+        own_cpu = (own_cpu_seconds(pid) - own_before) if pid else float("nan")
         server_wait = (runqueue_wait(pid) - waits_before[0]) if pid else float("nan")
         generator_wait = runqueue_wait(os.getpid()) - waits_before[1]
-        generator_cpu = time.process_time() - own_before
+        generator_cpu = time.process_time() - generator_before
         for game in games:
             game.cancel()
         clients = [c for _, c in run.players] + run.facilitators
@@ -581,6 +648,8 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             "server_cpu_seconds": round(cpu, 2),
             "server_cpu_ms_per_participant_round": 1000 * cpu / (args.participants * args.rounds),
             "server_cpu_share": cpu / rounds_seconds if rounds_seconds else float("nan"),
+            "server_child_processes": workers,  # the workers (and multiprocessing's tracker)
+            "server_workers_cpu_seconds": round(cpu - own_cpu, 2),
             "server_runqueue_wait_seconds": round(server_wait, 2),
             "generator_cpu_seconds": round(generator_cpu, 2),
             "generator_runqueue_wait_seconds": round(generator_wait, 2),
@@ -588,6 +657,7 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
             "server_rss_mib_empty": round(empty / 1024, 1),
             "server_rss_mib_joined": round(joined_rss / 1024, 1),
             "server_rss_mib_peak": round(peak / 1024, 1),
+            "server_workers_rss_mib_peak": round(workers_peak / 1024, 1),
             "server_kib_per_connection": (peak - empty) / connections if pid else float("nan"),
             "connections": connections,
             "generator_lag_p99_ms": 1000 * percentile(run.lag[lag_from:], 0.99),
@@ -671,7 +741,26 @@ def figures(
         "results_frame_bytes": statistics.median(frames) if frames else float("nan"),
         "player_frames_per_round": sum(kinds.values()) / max(len(players), 1) / rounds,
         "player_frame_kinds": dict(kinds.most_common()),
+        "player_frames_per_round_by_type": per_round_kinds(players, rounds),
+        "facilitator_frames_per_round_by_type": per_round_kinds(run.facilitators, rounds),
+        "player_bytes_per_round_by_type": per_round_kinds(players, rounds, True),
+        "facilitator_bytes_per_round_by_type": per_round_kinds(run.facilitators, rounds, True),
     }
+
+
+def per_round_kinds(
+    clients: list[CountingClient], rounds: int, payload: bool = False
+) -> dict[str, float]:
+    """Frames (or their payload bytes) a client received per round by type, over the
+    rounds only (mean)."""
+    total: Counter[str] = Counter()
+    for client in clients:
+        if payload:
+            total.update(client.kind_bytes - client.kind_bytes_before)
+        else:
+            total.update(client.kinds - client.kinds_before)
+    share = max(len(clients), 1) * rounds
+    return {kind: round(count / share, 2) for kind, count in total.most_common()}
 
 
 def format_report(report: dict[str, Any]) -> str:

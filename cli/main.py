@@ -338,6 +338,20 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         default=48.0,
         help="archive a session after this many hours with no command and nobody connected",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes that resolve rounds off the event loop "
+        "(default: 2, or 1 on a one-core machine; 0: resolve in the server's own process)",
+    )
+    serve.add_argument(
+        "--compression",
+        choices=("fresh", "deflate", "off"),
+        default="fresh",
+        help="permessage-deflate for clients that offer it: each message on its own "
+        "(fresh, the default), with a zlib context per connection (deflate), or off",
+    )
     serve.add_argument("--resolve-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     serve.set_defaults(run=_serve)
 
@@ -368,6 +382,15 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         "--server-cpu", type=int, default=0, help="CPU to pin the server to (-1: not pinned)"
     )
     load.add_argument("--profile", default=None, help="write the server's cProfile stats here")
+    load.add_argument(
+        "--workers", type=int, default=None, help="the server's --workers (default: its own)"
+    )
+    load.add_argument(
+        "--compression",
+        choices=("fresh", "deflate", "off"),
+        default=None,
+        help="the server's --compression (default: its own); the clients offer it",
+    )
     load.add_argument("--url", default=None, help="a running server (default: start one)")
     load.add_argument("--server-pid", type=int, default=None, help="its process id (CPU, memory)")
     load.add_argument("--timeout", type=_positive, default=600.0, help="give up after seconds")

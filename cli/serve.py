@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from server import logs
 from server.app import Server, ServerConfig
 from server.store import StoreError
+from server.workers import default_workers
 
 
 def public_url(text: str | None) -> str | None:
@@ -47,6 +48,11 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ValueError("--tls-cert and --tls-key go together")
     key, _ = host_key(args)
+    workers = getattr(args, "workers", None)
+    if workers is None:
+        workers = default_workers()
+    if workers < 0:
+        raise ValueError(f"--workers must be 0 or more (got {workers})")
     return ServerConfig(
         host=args.host,
         port=args.port,
@@ -64,10 +70,12 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         ping_timeout=args.ping_timeout,
         durable=args.sync == "full",
         resolve_delay=args.resolve_delay,
+        workers=workers,
         host_key=key,
         per_address=max(getattr(args, "per_address", 256), 0),
         joins_per_minute=60 if getattr(args, "per_address", 256) > 0 else 0,
         idle_limit=3600.0 * getattr(args, "idle_hours", 48.0),
+        compression=getattr(args, "compression", "fresh"),
     )
 
 

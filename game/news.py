@@ -152,6 +152,18 @@ def _price_items(year: Year) -> list[tuple[float, _Line]]:
             "what they would pay for the value they see."
         )
         items.append(_item(3 + 2.5 * count, Topic.FEES, text, "bad", "fees"))
+    part = year.part_paid
+    if part.any():
+        asked = float(year.fees_asked[part].sum())
+        paid = float(year.orgs.fee_paid[part].sum())
+        count = int(part.sum())
+        text = (
+            f"{_plural(count, 'member', 'members')} paid only part of the fee: they refused "
+            f"{euros(asked - paid)} of the {euros(asked)} asked, the part above "
+            f"{year.economy.members.refusal_from:g} times what they would pay for the value "
+            "they see."
+        )
+        items.append(_item(2 + 2 * count, Topic.FEES, text, "bad", "fees"))
     declined = int(year.joining.refused.sum())
     if declined:
         text = (

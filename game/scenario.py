@@ -116,6 +116,11 @@ class FundingEntry(Strict):
     )
     capital_fee: Share = Field(0.0, description="Fee on capital members raise (success fee line).")
     fixed_cost: Euros = Field(0.0, description="Yearly cost of running a revenue line.")
+    work_share: Share = Field(
+        0.0,
+        description="Share of a revenue line's income spent on the work it sells (member-funded "
+        "projects pass most of it to the partners who do the work): a project cost.",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> FundingEntry:

@@ -245,6 +245,17 @@ MEMBER_FIRST_WEIGHTS = {
 }
 
 
+# the services member_first sells: events, training, intelligence, export help and the
+# joint work members pay for together
+MEMBER_FIRST_LINES = {
+    L.MATCHMAKING_EVENTS,
+    L.TRAINING_TALENT,
+    L.MARKET_INTELLIGENCE,
+    L.INTERNATIONALISATION,
+    L.COLLABORATIVE_RD,
+}
+
+
 def member_first(view: TeamView, scenario: Scenario, rng: np.random.Generator) -> Decisions:
     """A member-first diversifier: progressive fees matched by services, contact, mixed funding.
 
@@ -252,12 +263,7 @@ def member_first(view: TeamView, scenario: Scenario, rng: np.random.Generator) -
     outgrows the team and the cash allows, and otherwise trims services to what the
     staff can do, so contact with members never starves.
     """
-    lines = [
-        o.id
-        for o in view.revenue_line_options
-        if o.service
-        in {L.MATCHMAKING_EVENTS, L.TRAINING_TALENT, L.MARKET_INTELLIGENCE, L.INTERNATIONALISATION}
-    ]
+    lines = [o.id for o in view.revenue_line_options if o.service in MEMBER_FIRST_LINES]
     weights = MEMBER_FIRST_WEIGHTS
     calls = eligible(view, kind=FundingKind.CALL)
     projects_running = sum(1 for a in view.agreements if a.family == Family.PROJECT)

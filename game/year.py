@@ -268,7 +268,9 @@ class Year:
         orgs.engagement[:] = np.where(joining.joining, starting, np.where(member, engagement, 0.0))
         orgs.member[:] = member
         orgs.tenure[:] = np.where(member & was_member, orgs.tenure + 1, 0)
-        self._pay_fees(fees, share_program)
+        ceiling = economy.members.refusal_from * appraisal.willingness
+        self.part_paid = member & (fees > ceiling + 0.5)  # stayed, but refused the excess
+        self._pay_fees(np.minimum(fees, ceiling), share_program)
         self.appraisal, self.leaving, self.joining = appraisal, leaving, joining
         self.was_member = was_member
         self.fees_asked = fees
@@ -361,7 +363,8 @@ class Year:
             + sum(e.fixed_cost for e in self.lines),
             "projects": sum(
                 y.project_costs + y.cofinancing + y.clawed_back for y in self.agreement_years
-            ),
+            )
+            + sum(self.revenue[e.id] * e.work_share for e in self.lines),
             "other": effects.response_costs
             + self.dividends
             + interest

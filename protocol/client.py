@@ -4,7 +4,9 @@ Used by the pygame client, by remote computer-run teams and by the tests. When
 the connection drops, the client reconnects with exponential backoff, resumes
 with its token (never in the URL), receives the full current view, and resends
 every request not yet answered under its original id, so the server applies it
-once.
+once. Views arrive in full once and then as merge patches (protocol/patch.py): the
+client applies each to the version it holds, asks ``resync`` when one is missing, and
+keeps ``team_state``, ``public_state`` and ``facilitator_state`` as full views.
 
     client = Client("ws://127.0.0.1:8765")
     await client.join("K7MXQA", team="North", name="Ana")
@@ -30,6 +32,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from protocol import patch
 from protocol.messages import PROTOCOL_VERSION
 
 
@@ -67,6 +70,9 @@ class Client:
         self.facilitator_state: dict[str, Any] | None = None
         self.timer: dict[str, Any] = {}
         self.messages: deque[dict[str, Any]] = deque(maxlen=2000)
+        self.held: dict[str, tuple[int, dict[str, Any]]] = {}  # view -> version, held view
+        self.resyncs = 0  # resyncs asked after a missing patch
+        self._resyncing: set[str] = set()
         self.reconnections = 0
         self.removed = False
         self._ids = itertools.count(1)
@@ -110,7 +116,6 @@ class Client:
             ssl=self.ssl_context,
             open_timeout=self.open_timeout,
             max_size=1 << 22,
-            compression=None,
         )
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
@@ -174,13 +179,50 @@ class Client:
         while True:
             try:
                 async for text in self._ws:  # type: ignore[union-attr]
-                    await self._take(json.loads(text))
+                    message = self._received(json.loads(text))
+                    if message is not None:
+                        await self._take(message)
             except ConnectionClosed:
                 pass
             if self._closing or not self.reconnect or self.removed or not self.token:
                 await self._notify()
                 return
             await self._reconnect()
+
+    def _received(self, message: dict[str, Any]) -> dict[str, Any] | None:
+        """Hold a full view; turn a patch into the full view it makes (None if it makes
+        none: an old patch, or a gap in the versions, which asks for a resync)."""
+        kind = message.get("type")
+        if kind in patch.VIEWS:
+            self.held[kind] = (int(message.get("version", 0)), patch.held(kind, message))
+            self._resyncing.discard(kind)
+            return message
+        if kind != "patch":
+            return message
+        view = message["view"]
+        version, doc = self.held.get(view, (None, None))
+        if version is not None and message["version"] <= version:
+            return None  # this view is already newer (a full view overtook the patch)
+        if version is None or doc is None or message["base"] != version:
+            self._ask_resync(view)
+            return None
+        doc = patch.apply(doc, message["patch"], message.get("removed"))
+        self.held[view] = (message["version"], doc)
+        return patch.shown(view, doc, message["version"])
+
+    def _ask_resync(self, view: str) -> None:
+        if view in self._resyncing:
+            return
+        self._resyncing.add(view)
+        self.resyncs += 1
+        task = asyncio.get_running_loop().create_task(self._resync(view))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    async def _resync(self, view: str) -> None:
+        try:
+            await self.request({"type": "resync", "view": view})
+        except (ServerError, TimeoutError):
+            self._resyncing.discard(view)
 
     async def _take(self, message: dict[str, Any]) -> None:
         self.messages.append(message)

@@ -104,6 +104,15 @@ class GetView(Message):
     type: Literal["get_view"] = "get_view"
 
 
+class Resync(Message):
+    """Send me this view in full again (after a gap in the patches' versions)."""
+
+    type: Literal["resync"] = "resync"
+    view: Literal["team_state", "public_state", "facilitator_state"] | None = Field(
+        None, description="The view to send in full; null: every view of the role."
+    )
+
+
 class EditDraft(Message):
     """Change some fields of the team's shared draft; teammates see it at once."""
 
@@ -238,6 +247,7 @@ class EndGame(Message):
 FIRST_MESSAGES = (CreateSession, Join, Spectate, Resume)
 SESSION_MESSAGES = (
     GetView,
+    Resync,
     EditDraft,
     Submit,
     Start,
@@ -266,6 +276,7 @@ ClientMessage = Annotated[
     | Spectate
     | Resume
     | GetView
+    | Resync
     | EditDraft
     | Submit
     | Start

@@ -51,6 +51,7 @@ PLAYER = frozenset({Role.PLAYER})
 # message type -> (roles that may send it, phases that allow it)
 TABLE: dict[str, tuple[frozenset[Role], frozenset[Phase]]] = {
     "get_view": (EVERYONE, frozenset(Phase)),
+    "resync": (EVERYONE, frozenset(Phase)),
     "edit_draft": (PLAYER, OPEN),
     "submit": (PLAYER, OPEN),
     "start": (FACILITATOR, frozenset({P.LOBBY})),

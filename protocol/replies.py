@@ -160,6 +160,9 @@ class TeamState(Reply):
     forecast: Forecast | None = Field(
         None, description="Next year under the shared draft (no random events); while deciding."
     )
+    version: int = Field(
+        0, description="The view's version: a `patch` with this `base` applies to it."
+    )
 
 
 class DraftChanged(BaseModel):
@@ -212,6 +215,9 @@ class PublicState(Reply):
     )
     announcement: str | None = Field(
         None, description="The facilitator's latest broadcast, for every screen; null: none."
+    )
+    version: int = Field(
+        0, description="The view's version: a `patch` with this `base` applies to it."
     )
 
 
@@ -275,6 +281,28 @@ class FacilitatorState(Reply):
     students: list[StudentRow] = Field(
         default_factory=list, description="Every player, for grading (the console's export)."
     )
+    version: int = Field(
+        0, description="The view's version: a `patch` with this `base` applies to it."
+    )
+
+
+class Patch(BaseModel):
+    """What changed in a view: an RFC 7396 merge patch from version ``base`` to ``version``.
+
+    Apply it to the view held at ``base`` (see protocol/patch.py and docs/protocol.md:
+    keyed lists, a null sets a field to null, ``removed`` names the keys taken out); a
+    client holding another version ignores a patch whose ``version`` is not above its
+    own and otherwise sends ``resync`` for that view.
+    """
+
+    type: Literal["patch"] = "patch"
+    view: Literal["team_state", "public_state", "facilitator_state"]
+    base: int
+    version: int
+    patch: dict[str, Any]
+    removed: list[list[str]] = Field(
+        default_factory=list, description="Paths of the keys the patch takes out (not nulls)."
+    )
 
 
 class Removed(BaseModel):
@@ -297,6 +325,7 @@ ServerMessage = Annotated[
     | TimerChanged
     | PublicState
     | FacilitatorState
+    | Patch
     | Removed,
     Field(discriminator="type"),
 ]

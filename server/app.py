@@ -54,6 +54,7 @@ from protocol.phases import Phase
 from protocol.replies import Error, ErrorDetail
 from server import logs
 from server.admission import Admission
+from server.deflate import FreshDeflateFactory
 from server.replay import ReplayMismatch, recover, upgrade
 from server.runner import SessionRunner
 from server.session import Command, Disconnect, Limits, Session
@@ -61,6 +62,7 @@ from server.static import WebEdition
 from server.store import Store, StoreError
 from server.teams import team_key
 from server.tokens import IDEMPOTENT_ID, derived_token, hash_token, new_token
+from server.workers import Workers
 
 log = logging.getLogger("clusterboard.server")
 RESTARTING = 1012  # the close code of a server that stops or restarts: resume and carry on
@@ -84,6 +86,10 @@ class ServerConfig:
     ping_timeout: float = 20.0
     durable: bool = True  # synchronous=FULL: an acknowledged command survives a power cut
     resolve_delay: float = 0.0  # for recovery tests: a window to kill the server in
+    # worker processes that resolve rounds off the event loop (0: on the loop, in-process;
+    # `clusterboard serve` defaults to server.workers.default_workers())
+    workers: int = 0
+    resolve_gate: str | None = None  # for tests: resolution jobs wait until this file exists
     restart_delay: float = 1.0  # a dead session task is rebuilt from its log after this
     store_retry: float = 1.0  # seconds between write probes while the log cannot be written
     host_key: str | None = None  # create_session must carry it (set when not on loopback)
@@ -97,6 +103,10 @@ class ServerConfig:
     behind_buffer: int = 64 * 1024  # bytes waiting for a client: past this, views wait
     drop_buffer: int = 1024 * 1024  # past this, the client is dropped (it can resume)
     send_buffer: int = 64 * 1024  # the kernel's send buffer per connection (SO_SNDBUF)
+    # permessage-deflate: "fresh" (each message of 256 bytes or more compressed on its own,
+    # once per broadcast: server/deflate.py), "deflate" (websockets' default, a zlib
+    # context per connection), "off"
+    compression: str = "fresh"
 
 
 @dataclass
@@ -126,6 +136,7 @@ class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.store = Store(config.db, durable=config.durable)
+        self.workers = Workers(config.workers)
         self.limits = Limits(players_per_team=config.players_per_team)
         self.runners: dict[str, SessionRunner] = {}
         self.connections: dict[int, Connection] = {}
@@ -133,7 +144,7 @@ class Server:
         self.websocket_server: WebsocketServer | None = None
         self.closing: set[asyncio.Future[None]] = set()
         self.housekeeping: asyncio.Task[None] | None = None
-        self.web = WebEdition(config.origins, config.public_url)
+        self.web = WebEdition(config.origins, config.public_url, config.host_key is not None)
         self.restarting: set[str] = set()  # sessions whose task died, being rebuilt
         self.secret = self.store.secret()
         self.quarantined: dict[str, str] = {}  # sessions whose log cannot be replayed
@@ -156,6 +167,7 @@ class Server:
         self.recover()
         self.finished_tokens, self.finished_codes = self.store.finished_index()
         gc.freeze()  # modules, scenarios and recovered sessions: no need to scan them again
+        self.workers.start()
         self.housekeeping = asyncio.get_running_loop().create_task(
             self.keep_house(self.config.housekeeping)
         )
@@ -170,7 +182,7 @@ class Server:
             ping_interval=self.config.ping_interval,
             ping_timeout=self.config.ping_timeout,
             close_timeout=min(self.config.ping_timeout, 10.0),  # a dead peer never answers
-            compression=None,
+            **compression(self.config.compression),
         )
         logs.event(
             "listening", host=self.config.host, port=self.port, tls=bool(self.config.tls_cert)
@@ -203,6 +215,7 @@ class Server:
             await self.websocket_server.wait_closed()
         for runner in list(self.runners.values()):
             await runner.stop()
+        await self.workers.stop()
         self.store.close()
         logs.event("stopped", sessions=len(self.runners))
 
@@ -682,6 +695,17 @@ class Server:
             task.add_done_callback(self.closing.discard)
 
 
+def compression(kind: str) -> dict[str, Any]:
+    """The websockets ``serve`` options of a ``compression`` setting (see ServerConfig)."""
+    if kind == "off":
+        return {"compression": None}
+    if kind == "deflate":
+        return {"compression": "deflate"}
+    if kind == "fresh":  # each message on its own, compressed once per broadcast
+        return {"compression": None, "extensions": [FreshDeflateFactory()]}
+    raise ValueError(f"unknown compression {kind!r} (off, deflate or fresh)")
+
+
 def trim_memory() -> None:
     """Ask the C library to return free heap memory to the system (glibc only)."""
     if _libc is not None:
@@ -704,7 +728,7 @@ class WrongHostKey(WrongToken):
     """A create_session without the server's host key, or with a wrong one."""
 
 
-VIEWS = frozenset({"team_state", "public_state", "facilitator_state", "timer"})
+VIEWS = frozenset({"team_state", "public_state", "facilitator_state", "timer", "patch"})
 
 
 def _waiting(ws: ServerConnection) -> int:

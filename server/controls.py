@@ -6,6 +6,7 @@ check has passed, so a refused control leaves the session as it was.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from game.round import round_cards
@@ -13,12 +14,15 @@ from game.scoring import normalise_weights
 from game.strategies import STRATEGIES
 from protocol.errors import Conflict, InvalidField, LimitExceeded, NotAllowed, NotFound, WrongPhase
 from protocol.phases import OPEN, Role
-from server import views
-from server.rounds import RoundHash, inject_card, open_teams, resolve_teams, round_record
+from server import resolution, views
+from server.resolution import Job, Key, Packed, Result, share_fixed
+from server.rounds import RoundHash, RoundRecord, inject_card, open_teams, team_turn
 from server.teams import Principal, Team, pack, team_key
 
 if TYPE_CHECKING:
     from server.session import Command, Session
+
+log = logging.getLogger("clusterboard.server")
 
 
 def _team(session: Session, name: str) -> Team:
@@ -289,41 +293,70 @@ def _attendance(session: Session, record, submitted_by: dict[str, str | None]) -
         entry["players"] = seated
 
 
-def resolve_all(session: Session) -> None:
-    """Resolve the round for every active team, in seat order; exactly once per round."""
-    config = session.config
-    teams = sorted(
+def resolving_teams(session: Session) -> list[Team]:
+    """The teams the round resolves for: every active team with an open world, in seat order."""
+    return sorted(
         (t for t in session.teams.values() if t.active and t.open_state is not None),
         key=lambda t: t.seat,
     )
+
+
+def resolution_key(session: Session, teams: list[Team]) -> Key:
+    return (session.id, len(session.hashes) + 1, session.round, tuple(t.key for t in teams))
+
+
+def resolution_job(session: Session, gate: str | None = None) -> Job:
+    """The round that entered ``resolving``, as a pure job (see ``server.resolution``)."""
+    config = session.config
+    teams = resolving_teams(session)
+    turns = tuple(team_turn(t, config.missing, config.missing_strategy) for t in teams)
+    key = resolution_key(session, teams)
+    return Job(key, turns, session.scenario, session.seed, session.weights, gate)
+
+
+def resolve_all(session: Session, result: Result | None = None) -> Packed:
+    """Resolve the round for every active team, in seat order; exactly once per round.
+
+    ``result`` is the job's result when it was run elsewhere (a worker process); one
+    that does not belong to this round, or none, and the job is run here. Return the
+    new states packed for the snapshot (by team key, with the state packed).
+    """
+    teams = resolving_teams(session)
+    if result is None or result.key != resolution_key(session, teams):
+        if result is not None:
+            log.warning("session %s: a resolution for another round was dropped", session.id)
+        result = resolution.run(resolution_job(session))
     submitted_by = {t.key: t.submission.by if t.submission else None for t in teams}
-    outcomes = resolve_teams(
-        teams,
-        session.scenario,
-        session.seed,
-        session.weights,
-        config.missing,
-        config.missing_strategy,
-    )
+    packed: Packed = {}
+    for team, outcome in zip(teams, result.teams, strict=True):
+        team.state = share_fixed(outcome.state, team.open_state)
+        team.reports.append(outcome.packed_report)
+        team.unpacked = outcome.report
+        packed[team.key] = (team.state, outcome.packed_state)
+        team.score_memo = (team.state, session.weights, outcome.entry["score"])
+        team.clear_round()
     if not session.practice:
         session.completed = session.round
     session.cards = []
     session.newspapers.append(pack(views.newspaper(session)))
     done = session.completed >= session.scenario.rounds
     session.enter("last_resolved" if done else "resolved")
-    resolution = len(session.hashes) + 1
-    record = round_record(
-        resolution,
-        session.round,
-        session.practice,
-        teams,
-        outcomes,
-        session.weights,
-        session.engine,
-    )
+    resolution_no = len(session.hashes) + 1
+    record = RoundRecord(resolution_no, session.round, session.practice, session.engine)
+    for team, outcome in zip(teams, result.teams, strict=True):
+        record.teams.append(
+            {
+                "key": team.key,
+                "name": team.name,
+                "seat": team.seat,
+                "computer": team.computer,
+                **outcome.entry,
+            }
+        )
     _attendance(session, record, submitted_by)
     session.last_record = record
-    hashed = {team["key"]: team["hash"] for team in record.teams}  # hashed once, above
+    hashed = {team["key"]: team["hash"] for team in record.teams}  # hashed once, in the job
     session.hashes.append(
-        RoundHash(resolution, session.round, session.practice, session.current_hash(hashed))
+        RoundHash(resolution_no, session.round, session.practice, session.current_hash(hashed))
     )
+    return packed

@@ -1,8 +1,9 @@
 """The session's side of a round: which teams take part, and what their resolution leaves.
 
 The round itself is ``game.round``'s (the same the headless match plays). Here a
-session opens it for its active teams, turns each team into a ``Turn`` (its
-submission, its computer strategy, or the missing-submission policy), and takes
+session opens it for its active teams and turns each team into a ``Turn`` (its
+submission, its computer strategy, or the missing-submission policy);
+``server.resolution`` runs the turns as one job and ``controls.resolve_all`` takes
 the outcomes back: new states and reports on the teams, and a ``RoundRecord`` of
 what each team played and why, which the event log keeps with a snapshot.
 """
@@ -17,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from game.events import open_round
-from game.round import Outcome, Turn, open_all, resolve_all
+from game.round import Turn, open_all
 from game.scenario import Scenario
-from game.scoring import game_score
 from game.state import ARRAY_COLUMNS, ClusterState, Organizations, dump_state
 from protocol.phases import MissingPolicy
 from server.teams import Team
@@ -82,51 +82,6 @@ def team_turn(team: Team, missing: MissingPolicy, fallback: str) -> Turn:
         strategy=team.computer,
         fallback=fallback if missing is MissingPolicy.STRATEGY else None,
     )
-
-
-def resolve_teams(
-    teams: list[Team],
-    scenario: Scenario,
-    seed: int,
-    weights: dict[str, float],
-    missing: MissingPolicy,
-    fallback: str,
-) -> list[Outcome]:
-    """Resolve the round for the teams given (in seat order) and store the outcomes on them."""
-    turns = [team_turn(team, missing, fallback) for team in teams]
-    outcomes = resolve_all(turns, scenario, seed, weights)
-    for team, outcome in zip(teams, outcomes, strict=True):
-        team.state = outcome.state
-        team.add_report(outcome.report)
-        team.clear_round()
-    return outcomes
-
-
-def round_record(
-    resolution: int,
-    round_no: int,
-    practice: bool,
-    teams: list[Team],
-    outcomes: list[Outcome],
-    weights: dict[str, float],
-    engine: str,
-) -> RoundRecord:
-    """Return the record of a resolution: each team's decisions, report, score and hash."""
-    record = RoundRecord(resolution, round_no, practice, engine)
-    for team, outcome in zip(teams, outcomes, strict=True):
-        record.teams.append(
-            {
-                "key": team.key,
-                "name": team.name,
-                "seat": team.seat,
-                "computer": team.computer,
-                **outcome.played.to_json(),
-                "report": outcome.report.model_dump(mode="json"),
-                "score": game_score(outcome.state.scores, weights),
-                "hash": team_state_hash(outcome.state),
-            }
-        )
-    return record
 
 
 def team_state_hash(state: ClusterState) -> str:

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from websockets.asyncio.server import broadcast
 
@@ -21,6 +21,7 @@ from protocol.phases import Phase
 from protocol.replies import Error
 from server import logs
 from server.presence import Presence
+from server.resolution import Job
 from server.session import Command, Flush, Resolve, RulesSwitch, Session, Step, Tick
 from server.snapshot import round_row
 
@@ -44,7 +45,9 @@ class SessionRunner:
         self.queue: asyncio.Queue[tuple[Command, asyncio.Future[Step] | None]] = asyncio.Queue()
         self.timer: asyncio.TimerHandle | None = None
         self.flushing: tuple[float, asyncio.TimerHandle] | None = None  # when, and its handle
-        self.resolution_queued = False
+        self.resolving = False  # a resolution is scheduled, running, or its result queued
+        self.resolution: asyncio.Task[None] | None = None  # the job, while it runs
+        self.job: tuple[float, float] | None = None  # when the job started, and took (s)
         self.broken = False
         self.stopping = False
         self.dead = False  # the task ended without ``stop``: the supervisor rebuilds it
@@ -129,8 +132,16 @@ class SessionRunner:
         """Wait until every queued command has been handled (and logged)."""
         loop = asyncio.get_running_loop()
         until = loop.time() + limit
-        while not self.queue.empty() and not self.task.done() and loop.time() < until:
+        while (
+            (not self.queue.empty() or self.job_running)
+            and not self.task.done()
+            and loop.time() < until
+        ):
             await asyncio.sleep(0.01)
+
+    @property
+    def job_running(self) -> bool:
+        return self.resolution is not None and not self.resolution.done()
 
     async def stop(self) -> None:
         self.stopping = True
@@ -140,12 +151,16 @@ class SessionRunner:
             self.timer.cancel()
         if self.flushing is not None:
             self.flushing[1].cancel()
+        if self.resolution is not None:
+            self.resolution.cancel()
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
 
     def apply(self, command: Command) -> Step:
         """Handle one command: decide, log, then send."""
+        if command.message.type == "resolve":
+            self.resolving = False  # applied or refused: schedule() starts another if needed
         if self.broken:
             return Step()
         if self.paused and command.message.type not in READ_ONLY:
@@ -258,6 +273,7 @@ class SessionRunner:
         elif step.record is not None:
             name = LOGGED_EVENTS.get(kind, kind)
             level = logging.DEBUG if kind == "edit_draft" else logging.INFO
+            extra = self.job_figures(command) if kind == "resolve" else {}
             logs.event(
                 name,
                 level,
@@ -269,17 +285,35 @@ class SessionRunner:
                 phase=str(self.session.phase),
                 wait_ms=round(1000 * (started - command.now), 1),
                 ms=round(1000 * (time.time() - started), 1),
+                **extra,
             )
         if step.resolved is not None:
             logs.event("round_hash", logging.DEBUG, session=session, hash=step.resolved.hash)
+
+    def job_figures(self, command: Command) -> dict[str, Any]:
+        """What a resolution's log line says of its job: where it ran (``worker``: in a
+        worker process), its wall time and CPU there (``job_ms``, ``job_cpu_ms``), and the
+        whole results step from the job's start to the views sent (``step_ms``); ``ms``
+        is the part the session's own loop spent (applying, storing, sending)."""
+        result = command.result
+        if self.job is None:  # a resolve replayed or with no job of this runner's
+            return {"worker": False}
+        started, took = self.job
+        self.job = None
+        return {
+            "worker": result is not None and self.server.workers.count > 0,
+            "job_ms": round(1000 * took, 1),
+            "job_cpu_ms": round(1000 * result.cpu, 1) if result is not None else None,
+            "step_ms": round(1000 * (time.perf_counter() - started), 1),
+        }
 
     def schedule(self) -> None:
         """Arm the deadline's timer, and queue the resolution of a round that needs it."""
         if self.paused:
             return
         loop = asyncio.get_running_loop()
-        if self.session.needs_resolution() and not self.resolution_queued:
-            self.resolution_queued = True
+        if self.session.needs_resolution() and not self.resolving:
+            self.resolving = True
             loop.call_later(self.server.config.resolve_delay, self._resolve)
         if self.timer is not None:
             self.timer.cancel()
@@ -307,8 +341,26 @@ class SessionRunner:
         self.enqueue(Command(time.time(), switch))
 
     def _resolve(self) -> None:
-        self.resolution_queued = False
-        self.enqueue(Command(time.time(), Resolve()))
+        """Run the round's job (in a worker process when the server has them) and queue
+        its result; meanwhile the session answers its messages as it does while resolving."""
+        if self.stopping or self.dead:
+            return
+        if self.paused or not self.session.needs_resolution():
+            self.resolving = False
+            return
+        job = self.session.resolution_job(self.server.config.resolve_gate)
+        self.resolution = asyncio.get_running_loop().create_task(self._run_job(job))
+
+    async def _run_job(self, job: Job) -> None:
+        started = time.perf_counter()
+        self.job = None
+        try:
+            result = await self.server.workers.run(job)  # None: a worker failed, resolve here
+        except Exception:
+            logs.log.exception("resolution_failed", extra={"fields": {"session": job.key[0]}})
+            result = None  # the core resolves the round itself
+        self.job = (started, time.perf_counter() - started)
+        self.enqueue(Command(time.time(), Resolve(), result=result))
 
     def _flush(self) -> None:
         self.flushing = None

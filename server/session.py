@@ -63,13 +63,14 @@ from protocol.replies import (
     ForecastReady,
     Removed,
     Submitted,
-    TeamState,
     TimerChanged,
     Welcome,
 )
 from server import controls, views
 from server.presence import Presence
+from server.resolution import Job, Packed
 from server.rounds import RoundHash, RoundRecord, session_hash
+from server.streams import Streams
 from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_key
 from server.teams import Submitted as SubmittedRecord
 
@@ -119,6 +120,7 @@ class Command:
     actor: str | None = None  # the sender as logged; set when replaying
     token_hash: str | None = None
     token: str | None = None  # a new raw token, echoed once in the welcome, never logged
+    result: Any = None  # a resolve's job run elsewhere (server.resolution.Result), never logged
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class Step:
     record: dict[str, Any] | None = None
     resolved: RoundHash | None = None
     round_record: RoundRecord | None = None  # what every team played, on a resolution
+    packed_states: Packed | None = None  # the resolved states packed, for the snapshot
     close: list[int] = field(default_factory=list)
     error: ProtocolError | None = None
 
@@ -205,6 +208,7 @@ class Session:
         self.last_record: RoundRecord | None = None
         self.announcement = ""  # the facilitator's latest broadcast
         self.forecasts: dict[tuple, Any] = {}  # views.team_forecast's, per draft version
+        self.streams = Streams(self)  # the last view each audience was sent, for patches
         # what the session holds back and sends at a flush (outputs only, never logged)
         self.forecast_sent: dict[str, float] = {}  # team key -> when its last forecast went
         self.forecast_pending: set[str] = set()  # teams whose last draft's forecast is owed
@@ -291,8 +295,6 @@ class Session:
     def send(self, to: To, message: BaseModel) -> None:
         if not self.recipients(to):
             return
-        if to.kind == "team" and isinstance(message, TeamState):  # it carries the fresh forecast
-            self.forecast_pending.discard(to.target)  # type: ignore[arg-type]
         self._step.outbox.append(Outgoing(to, message))
 
     def _reply_error(self, command: Command, error: ProtocolError) -> None:
@@ -347,34 +349,45 @@ class Session:
     ) -> None:
         """Send every role its view after a change of phase, roster or figures."""
         for team in self.teams.values() if teams is None else teams:
-            if self.recipients(To("team", team.key)):
-                self.send(To("team", team.key), views.team_state(self, team, now))
+            self.push_team(team, now)
+        self.push_public(now)
+        self.push_facilitator(now)
+
+    def push_team(self, team: Team, now: float) -> None:
+        """Send the team what changed in its view (a patch; server/streams.py)."""
+        if self.recipients(To("team", team.key)):
+            self.forecast_pending.discard(team.key)  # the view carries the fresh forecast
+            self.streams.push("team_state", team.key, To("team", team.key), now)
+
+    def push_public(self, now: float) -> None:
         if self.recipients(To("everyone")):
-            self.send(To("everyone"), views.public_state(self, now))
-        if self.recipients(To("facilitator")):
-            state = views.facilitator_state(self, now, reports=facilitator_reports)
-            self.send(To("facilitator"), state)
+            self.streams.push("public_state", "", To("everyone"), now)
 
     def push_facilitator(self, now: float) -> None:
-        """Tell the facilitator about a draft, a submission or a connection (no reports)."""
+        """Tell the facilitator about a draft, a submission or a connection."""
         if self.recipients(To("facilitator")):
-            self.send(To("facilitator"), views.facilitator_state(self, now, reports=False))
+            self.streams.push("facilitator_state", "", To("facilitator"), now)
 
     def full_view(self, connection: int, now: float, reply_to: str | None = None) -> None:
         """Send a connection everything its role may see (on join, resume and get_view)."""
+        for kind in ("facilitator_state", "team_state", "public_state"):
+            self.send_full(connection, kind, now, reply_to)
+
+    def send_full(self, connection: int, kind: str, now: float, reply_to: str | None) -> bool:
+        """Send one of the connection's views in full, at its audience's version; False if
+        its role has no such view."""
         principal = self.connections[connection]
         to = To("connection", connection)
-        if principal.role is Role.FACILITATOR:
-            self.send(
-                to, views.facilitator_state(self, now).model_copy(update={"reply_to": reply_to})
-            )
-        if principal.role is Role.PLAYER:
-            team = self.teams[principal.team]  # type: ignore[index]
-            state = views.team_state(self, team, now, full=True)
-            self.send(to, state.model_copy(update={"reply_to": reply_to}))
-        self.send(
-            to, views.public_state(self, now, full=True).model_copy(update={"reply_to": reply_to})
-        )
+        if kind == "facilitator_state" and principal.role is Role.FACILITATOR:
+            self.streams.full(kind, "", to, To("facilitator"), now, reply_to)
+        elif kind == "team_state" and principal.role is Role.PLAYER:
+            key = principal.team or ""
+            self.streams.full(kind, key, to, To("team", key), now, reply_to)
+        elif kind == "public_state":
+            self.streams.full(kind, "", to, To("everyone"), now, reply_to)
+        else:
+            return False
+        return True
 
     def welcome(self, command: Command, principal: Principal, token: str | None = None) -> None:
         self.connections[command.connection] = principal  # type: ignore[index]
@@ -474,7 +487,7 @@ class Session:
             self.welcome(command, FACILITATOR, command.token)  # a token only when just created
             self.push_facilitator(command.now)
             if back:  # every screen learns the facilitator is here again
-                self.send(To("everyone"), views.public_state(self, command.now))
+                self.push_public(command.now)
             return
         for player in self.players.values():
             if player.token_hash == command.token_hash and not player.removed:
@@ -502,9 +515,7 @@ class Session:
                 player=player.id,
             )
             self.send(To("connection", connection), welcome)
-            self.send(
-                To("connection", connection), views.team_state(self, team, command.now, full=True)
-            )
+            self.send_full(connection, "team_state", command.now, None)
 
     def _disconnect(self, command: Command) -> None:
         principal = self.connections.pop(command.connection, None)  # type: ignore[arg-type]
@@ -512,15 +523,14 @@ class Session:
             self.push_connected(command.now, principal.team)
         if principal is not None and principal.role is Role.FACILITATOR:
             if self.count_connections("facilitator") == 0:  # players see the console is away
-                self.send(To("everyone"), views.public_state(self, command.now))
+                self.push_public(command.now)
             else:
                 self.push_facilitator(command.now)
+        self.streams.forget_unwatched()
 
     def push_connected(self, now: float, team_key_: str) -> None:
         """Tell the team and the facilitator who is connected now."""
-        team = self.teams[team_key_]
-        if self.recipients(To("team", team.key)):
-            self.send(To("team", team.key), views.team_state(self, team, now))
+        self.push_team(self.teams[team_key_], now)
         self.push_facilitator(now)
 
     # ------------------------------------------------------------ players
@@ -534,6 +544,15 @@ class Session:
     def _on_get_view(self, command: Command, principal: Principal) -> None:
         if command.connection is not None:
             self.full_view(command.connection, command.now, command.message.id)
+
+    def _on_resync(self, command: Command, principal: Principal) -> None:
+        if command.connection is None:
+            return
+        kind = command.message.view
+        if kind is None:
+            self.full_view(command.connection, command.now, command.message.id)
+        elif not self.send_full(command.connection, kind, command.now, command.message.id):
+            raise NotAllowed(f"a {principal.role} has no {kind}", [("view", "not yours")])
 
     def _on_edit_draft(self, command: Command, principal: Principal) -> None:
         team = self.player_team(principal)
@@ -662,10 +681,11 @@ class Session:
         self.accept(command, principal)
 
     def _on_resolve(self, command: Command, principal: Principal) -> None:
-        controls.resolve_all(self)
+        packed = controls.resolve_all(self, command.result)
         self.accept(command, principal)
         self._step.resolved = self.hashes[-1]
         self._step.round_record = self.last_record
+        self._step.packed_states = packed
         self.push_views(command.now)
 
     def current_hash(self, known: dict[str, str] | None = None) -> str:
@@ -687,6 +707,11 @@ class Session:
     def needs_resolution(self) -> bool:
         return self.phase is Phase.RESOLVING
 
+    def resolution_job(self, gate: str | None = None) -> Job:
+        """The round that needs resolution as a pure job: the shell may run it elsewhere and
+        send back its result with the ``resolve`` command (``Command.result``)."""
+        return controls.resolution_job(self, gate)
+
     @staticmethod
     def check(condition: bool, error: ProtocolError) -> None:
         if not condition:
@@ -706,6 +731,7 @@ FIRST_HANDLERS: dict[str, Callable[[Session, Command], None]] = {
 # every other message: one handler each, next to ``protocol.phases.TABLE``'s rules for it
 HANDLERS: dict[str, Handler] = {
     "get_view": Session._on_get_view,
+    "resync": Session._on_resync,
     "edit_draft": Session._on_edit_draft,
     "submit": Session._on_submit,
     "start": controls.on_start,

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import secrets
 import zlib
 from typing import TYPE_CHECKING, Any
 
 from game.snapshot import pack_state, unpack_state
 from protocol.phases import Phase
+from server.resolution import Packed
 from server.rounds import RoundHash
 from server.store import RoundRow
 from server.teams import Player, Team
@@ -26,6 +29,11 @@ from server.teams import Player, Team
 if TYPE_CHECKING:
     from server.session import Session, Step
 
+# a place kept in a snapshot for a state packed elsewhere: an unguessable prefix (a team
+# name cannot fake one), then the team's key; json.dumps writes \u0001 as six characters
+_NONCE = secrets.token_hex(8)
+_MARK = f"\u0001{_NONCE}:"
+_PLACES = re.compile(r'"\\u0001' + _NONCE + r':((?:[^"\\]|\\.)*)"')
 SESSION_FORMAT = 2  # 2: reports and newspapers kept compressed (base64); 1: as JSON text
 READABLE_FORMATS = (1, 2)
 
@@ -34,8 +42,8 @@ class SnapshotMismatch(ValueError):
     """A snapshot that does not belong to this session or cannot be read."""
 
 
-def take(session: Session) -> dict[str, Any]:
-    """Return the session's state as JSON-ready data."""
+def take(session: Session, packed: Packed | None = None) -> dict[str, Any]:
+    """Return the session's state as JSON-ready data (``packed``: see ``_team``)."""
     return {
         "format": SESSION_FORMAT,
         "engine": session.engine,
@@ -50,7 +58,7 @@ def take(session: Session) -> dict[str, Any]:
         "cards": list(session.cards),
         "pending_cards": list(session.pending_cards),
         "weights": dict(session.weights),
-        "teams": [_team(team) for team in session.teams.values()],
+        "teams": [_team(team, packed) for team in session.teams.values()],
         "players": [vars(player).copy() for player in session.players.values()],
         "newspapers": [_packed(paper) for paper in session.newspapers],
         "hashes": [[h.resolution, h.round, h.practice, h.hash] for h in session.hashes],
@@ -59,15 +67,22 @@ def take(session: Session) -> dict[str, Any]:
     }
 
 
-def _team(team: Team) -> dict[str, Any]:
-    """A team between rounds: its world after the last resolution (a removed team keeps it)."""
+def _team(team: Team, packed: Packed | None = None) -> dict[str, Any]:
+    """A team between rounds: its world after the last resolution (a removed team keeps it).
+
+    ``packed`` holds states already packed as JSON text (by the resolution's job), by team
+    key: such a state is left as a placeholder that ``pack_with`` replaces by the text."""
+    done = (packed or {}).get(team.key)
+    state: Any = _MARK + team.key if done is not None and done[0] is team.state else None
+    if state is None:
+        state = pack_state(team.state)
     return {
         "name": team.name,
         "seat": team.seat,
         "computer": team.computer,
         "removed": team.removed,
         "players": list(team.players),
-        "state": pack_state(team.state),
+        "state": state,
         "reports": [_packed(report) for report in team.reports],
     }
 
@@ -84,7 +99,7 @@ def round_row(session: Session, step: Step) -> RoundRow | None:
         seq=step.record["seq"],
         engine=record.engine,
         played=record.to_json(),
-        snapshot=pack(take(session)),
+        snapshot=pack_with(take(session, step.packed_states), step.packed_states or {}),
     )
 
 
@@ -103,6 +118,19 @@ def pack(data: dict[str, Any]) -> bytes:
     """The snapshot as stored: JSON (its arrays and reports compressed inside), not zipped
     again (a second pass over base64 text costs more time than it saves bytes)."""
     return json.dumps(data, separators=(",", ":")).encode()
+
+
+def pack_with(data: dict[str, Any], packed: Packed) -> bytes:
+    """``pack``, with the states a resolution's job packed as JSON text put in the places
+    ``take`` kept for them (the server's loop does not encode them again)."""
+    if not packed:
+        return pack(data)
+    parts = _PLACES.split(json.dumps(data, separators=(",", ":")))
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        key = json.loads(f'"{parts[i]}"')
+        out += [packed[key][1], parts[i + 1]]
+    return "".join(out).encode()
 
 
 def unpack(blob: bytes) -> dict[str, Any]:

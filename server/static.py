@@ -162,7 +162,12 @@ def same_origin(origin: str, host: str | None) -> bool:
 class WebEdition:
     """Answers the HTTP requests of the web edition; None lets a websocket upgrade through."""
 
-    def __init__(self, origins: list[str] | None = None, public_url: str | None = None) -> None:
+    def __init__(
+        self,
+        origins: list[str] | None = None,
+        public_url: str | None = None,
+        host_key: bool = False,
+    ) -> None:
         self.origins = set(origins or [])
         self.public_url = public_url.rstrip("/") if public_url else None
         if self.public_url:
@@ -174,8 +179,16 @@ class WebEdition:
             "decisions-schema.json": make_asset(json.dumps(decisions_schema()).encode(), ".json"),
             "strategies.json": make_asset(json.dumps(strategies_document()).encode(), ".json"),
             "vocabulary.json": make_asset(json.dumps(vocabulary()).encode(), ".json"),
-            "config.json": make_asset(
-                json.dumps({"public_url": self.public_url, "protocol": 1}).encode(), ".json"
+            "config.json": make_asset(  # host_key: whether creating a session needs one
+                json.dumps(
+                    {
+                        "public_url": self.public_url,
+                        "protocol": 1,
+                        "code_length": CODE_LENGTH,
+                        "host_key": host_key,
+                    }
+                ).encode(),
+                ".json",
             ),
         }
 

@@ -1,6 +1,8 @@
 // The facilitator page: create a session, then run it. The facilitator token stays in
 // this browser (localStorage) and in the page's URL fragment (#token=...), which
-// browsers never send to a server, so it never reaches a server log.
+// browsers never send to a server, so it never reaches a server log. A server started
+// with a host key asks for it on the form; /host#key=... fills it in (and the key is
+// then taken out of the address bar, which a projector may show).
 
 import { Connection, clock, fetchJson, remainingSeconds } from "./net.js";
 import { announce, euros, h, leaderboard, number, timerLine, waitingFor } from "./ui.js";
@@ -22,6 +24,7 @@ const state = {
   connection: null,
   banner: null,
   good: null,
+  hostKey: "",
 };
 
 function stored() {
@@ -43,6 +46,13 @@ function tokenFromFragment() {
   return params.get("token");
 }
 
+function keyFromFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const key = params.get("key");
+  if (key !== null) history.replaceState(null, "", "/host");
+  return key || "";
+}
+
 async function start() {
   [state.scenarios, state.strategies, state.vocabulary, state.config] = await Promise.all([
     fetchJson("/api/scenarios.json"),
@@ -51,6 +61,7 @@ async function start() {
     fetchJson("/api/config.json"),
   ]);
   const token = tokenFromFragment();
+  state.hostKey = keyFromFragment();
   if (token) connect(token, null);
   else showCreate();
 }
@@ -83,6 +94,10 @@ function showCreate(problem) {
       h("option", { value: "strategy", text: "plays a computer strategy" }))),
     field("c-missing-strategy", "That computer strategy", h("select", { id: "c-missing-strategy", name: "missing_strategy" }, strategyOptions())),
     field("c-seed", "Seed (optional, for a repeatable game)", h("input", { id: "c-seed", name: "seed", type: "text", inputmode: "numeric", pattern: "[0-9]*", autocomplete: "off" })),
+    state.config.host_key || state.hostKey
+      ? field("c-host-key", "Host key (printed by the server, or from whoever runs it)",
+          h("input", { id: "c-host-key", name: "host_key", type: "password", autocomplete: "off", value: state.hostKey }))
+      : null,
     h("button", { type: "submit", text: "Create the session" }),
   );
   form.querySelector("#c-missing-strategy").value = "member_first";
@@ -95,6 +110,11 @@ function showCreate(problem) {
       showCreate("The seed is a whole number below 2^63 (at most 19 digits).");
       return;
     }
+    state.hostKey = String(data.host_key || "").trim();
+    if (state.config.host_key && !state.hostKey) {
+      showCreate("This server needs its host key to create a session.");
+      return;
+    }
     const message = {
       type: "create_session",
       scenario: data.scenario,
@@ -105,6 +125,7 @@ function showCreate(problem) {
       missing_strategy: data.missing_strategy,
       seed: seed || null, // as text: 63 bits do not fit a JavaScript number
     };
+    if (state.hostKey) message.host_key = state.hostKey;
     connect(null, message);
   });
   const reopen = sessions.length

@@ -2,7 +2,11 @@
 // requests numbered with a prefix drawn afresh on each page load (the server
 // answers a reused id with its first ack, so ids must never repeat across reloads),
 // reconnection with back-off, and the requests not yet answered sent again under
-// their original ids after the first message of the new connection.
+// their original ids after the first message of the new connection. Views come in
+// full once and then as merge patches: the connection applies each to the version it
+// holds (patch.js), asks `resync` when one is missing, and hands the page full views.
+
+import { VIEWS, apply, held, shown } from "./patch.js";
 
 export const PROTOCOL = 1;
 
@@ -36,6 +40,9 @@ export class Connection {
     this.stopped = false;
     this.backoff = 250;
     this.timer = null;
+    this.held = {}; // view -> { version, doc }
+    this.resyncing = new Set();
+    this.resyncs = 0;
   }
 
   url() {
@@ -98,6 +105,8 @@ export class Connection {
     } catch {
       return;
     }
+    message = this.rebuild(message);
+    if (!message) return;
     // a 63-bit seed loses precision as a JavaScript number: keep its digits as text too
     const seed = message.type === "facilitator_state" ? /"seed":\s*(\d+)/.exec(text) : null;
     if (seed) message.config.seed_text = seed[1];
@@ -108,6 +117,31 @@ export class Connection {
       else entry.resolve(message);
     }
     if (message.type !== "ack") this.onMessage(message);
+  }
+
+  // A full view is held; a patch becomes the full view it makes, or null when it makes
+  // none (an old patch, or a missing one: then the view is asked again with `resync`).
+  rebuild(message) {
+    if (VIEWS.includes(message.type)) {
+      this.held[message.type] = { version: message.version || 0, doc: held(message.type, message) };
+      this.resyncing.delete(message.type);
+      return message;
+    }
+    if (message.type !== "patch") return message;
+    const kind = message.view;
+    const current = this.held[kind];
+    if (current && message.version <= current.version) return null;
+    if (!current || message.base !== current.version) {
+      if (!this.resyncing.has(kind)) {
+        this.resyncing.add(kind);
+        this.resyncs += 1;
+        this.request({ type: "resync", view: kind }).catch(() => this.resyncing.delete(kind));
+      }
+      return null;
+    }
+    const doc = apply(current.doc, message.patch, message.removed);
+    this.held[kind] = { version: message.version, doc };
+    return shown(kind, doc, message.version);
   }
 
   closed(ws, event) {

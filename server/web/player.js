@@ -96,14 +96,20 @@ async function start() {
   const asked = (params.get("code") || "").trim().toUpperCase();
   const code = asked || localStorage.getItem(LAST) || "";
   const known = seats()[code];
-  [state.schema, state.scenarios] = await Promise.all([
+  [state.schema, state.scenarios, state.config] = await Promise.all([
     Promise.all([fetchJson("/api/decisions-schema.json"), fetchJson("/api/vocabulary.json")]).then(
       ([root, words]) => new Schema(root, words),
     ),
     fetchJson("/api/scenarios.json"),
+    fetchJson("/api/config.json"),
   ]);
   if (known && known.token) connect(known);
   else showJoin(asked);
+}
+
+// The server's join codes: their length comes with /api/config.json.
+function codeLength() {
+  return state.config?.code_length || 6;
 }
 
 function setStatus(text) {
@@ -119,11 +125,11 @@ function showJoin(code, problem) {
     "form",
     { class: "stack card", "aria-labelledby": "join-title", novalidate: true },
     h("h1", { id: "join-title", text: "Join a session" }),
-    h("p", { class: "muted", text: "Your facilitator gives you a six-letter code. Teammates type the same team name." }),
+    h("p", { class: "muted", text: `Your facilitator gives you a ${codeLength()}-letter code. Teammates type the same team name.` }),
     problem ? h("p", { class: "banner bad", role: "alert", text: problem }) : null,
     field("join-code", "Session code", h("input", {
       id: "join-code", name: "code", type: "text", required: true, autocomplete: "off",
-      autocapitalize: "characters", spellcheck: "false", maxlength: 6, value: code || "",
+      autocapitalize: "characters", spellcheck: "false", maxlength: codeLength(), value: code || "",
     })),
     field("join-team", "Team", h("input", {
       id: "join-team", name: "team", type: "text", required: true, maxlength: 40, list: "teams-known",
@@ -169,7 +175,7 @@ function rosterFor(code, list) {
   code = code.trim().toUpperCase();
   if (rosterSocket) rosterSocket.close();
   rosterSocket = null;
-  if (code.length !== 6) return;
+  if (code.length !== codeLength()) return;
   const peek = new Connection({
     hello: () => ({ type: "spectate", code }),
     onMessage: (message) => {

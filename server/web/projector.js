@@ -31,7 +31,7 @@ function askCode(problem) {
     h("h1", { id: "p-title", text: "Projector" }),
     problem ? h("p", { class: "banner bad", role: "alert", text: problem }) : null,
     h("div", { class: "field" }, h("label", { for: "p-code", text: "Session code" }),
-      h("input", { id: "p-code", name: "code", type: "text", maxlength: 6, autocomplete: "off", required: true })),
+      h("input", { id: "p-code", name: "code", type: "text", maxlength: state.config.code_length || 6, autocomplete: "off", required: true })),
     h("button", { type: "submit", text: "Show" }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();

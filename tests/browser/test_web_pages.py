@@ -558,3 +558,46 @@ def test_a_team_handed_to_a_computer_is_given_back_to_its_players(site, browser)
     click(ana, "#submit")
     click(dee, "#submit")
     wait(ana, lambda d: screen(d) == "Results", "the year played by its players")
+
+
+def test_a_server_with_a_host_key_takes_sessions_only_with_it(tmp_path, browser) -> None:
+    """The console asks for the key, says when it is missing or wrong, and takes it from
+    /host#key=..., which it then removes from the address bar; the player page takes the
+    server's code length."""
+    from protocol.messages import CODE_LENGTH
+    from tests.browser.conftest import ServerThread
+
+    served = ServerThread(tmp_path / "key.db", host_key="class-key-2931")
+    site = served.start()
+    try:
+        host = browser()
+        host.get(f"{site}/host")
+        key = wait(host, lambda d: d.find_element(By.ID, "c-host-key"), "the host key box")
+        assert key.get_attribute("type") == "password"
+        host.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait(host, lambda d: "needs its host key" in text_of(d, "form"), "the missing key")
+        type_into(host, "#c-host-key", "not-the-key")
+        host.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait(host, lambda d: "wrong host key" in text_of(d, "form"), "the wrong key refused")
+        type_into(host, "#c-host-key", "class-key-2931")
+        host.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        code = wait(host, lambda d: text_of(d, "#join-code"), "the join code")
+        assert len(code) == CODE_LENGTH
+
+        linked = browser()
+        linked.get(f"{site}/host#key=class-key-2931")
+        box = wait(linked, lambda d: d.find_element(By.ID, "c-host-key"), "the filled key box")
+        assert box.get_attribute("value") == "class-key-2931"
+        assert "key" not in linked.current_url  # out of the address bar
+        linked.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        other = wait(linked, lambda d: text_of(d, "#join-code"), "the second join code")
+        assert other != code
+
+        player = browser()
+        player.get(f"{site}/")
+        box = wait(player, lambda d: d.find_element(By.ID, "join-code"), "the join form")
+        wait(player, lambda d: box.get_attribute("maxlength") == str(CODE_LENGTH), "the length")
+        join(player, site, code, "North", "Ana")
+        wait(host, lambda d: "Ana" in text_of(d, "#teams"), "the player on the console")
+    finally:
+        served.stop()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from protocol import patch
 from protocol.messages import CreateSession, parse_client_data
+from protocol.replies import parse_server_message
 from server.session import Command, Session, Step
 
 FACILITATOR_HASH = "f" * 64
@@ -34,6 +37,7 @@ class Table:
         self.log: list[dict[str, Any]] = [self.record]
         self.now = 0.0
         self.next_connection = 1
+        self.held: dict[int, dict[str, tuple[int, dict[str, Any]]]] = {}  # as clients hold them
         self.facilitator = self.connect(
             {"type": "resume", "protocol": 1, "token": "x" * 16}, token_hash=FACILITATOR_HASH
         )
@@ -44,7 +48,31 @@ class Table:
         step = self.session.handle(Command(self.now, message, connection, **extra))
         if step.record is not None:
             self.log.append(step.record)
+        self.follow(step)
         return step
+
+    def follow(self, step: Step) -> None:
+        """Apply every view and patch to each connection's held views, as a client does;
+        ``messages_to`` then shows a patch as the full view it makes."""
+        step.shown = {}  # type: ignore[attr-defined]
+        for index, outgoing in enumerate(step.outbox):
+            kind = outgoing.message.type
+            if kind not in patch.VIEWS and kind != "patch":
+                continue
+            data = outgoing.message.model_dump(mode="json")
+            for connection in self.session.recipients(outgoing.to):
+                held = self.held.setdefault(connection, {})
+                if kind != "patch":
+                    held[kind] = (data["version"], patch.held(kind, data))
+                    continue
+                version, doc = held[data["view"]]
+                if data["version"] <= version:
+                    continue
+                assert data["base"] == version, "a patch on a version the client does not hold"
+                doc = patch.apply(doc, data["patch"], data["removed"])
+                held[data["view"]] = (data["version"], doc)
+                view = patch.shown(data["view"], doc, data["version"])
+                step.shown[(index, connection)] = parse_server_message(json.dumps(view))  # type: ignore[attr-defined]
 
     def connect(self, message: dict[str, Any], **extra: Any) -> int:
         connection = self.next_connection
@@ -78,7 +106,14 @@ class Table:
 
 
 def messages_to(step: Step, session: Session, connection: int) -> list[Any]:
-    return [o.message for o in step.outbox if connection in session.recipients(o.to)]
+    """The messages a connection received, each patch shown as the full view it makes."""
+    shown = getattr(step, "shown", {})
+    return [
+        shown.get((i, connection), o.message)
+        for i, o in enumerate(step.outbox)
+        if connection in session.recipients(o.to)
+        and (o.message.type != "patch" or (i, connection) in shown)
+    ]
 
 
 def types(messages: list[Any]) -> list[str]:

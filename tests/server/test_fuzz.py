@@ -172,6 +172,7 @@ def answer(ws: ClientConnection) -> dict[str, Any]:
             "team_state",
             "public_state",
             "facilitator_state",
+            "patch",
         )
 
 

@@ -38,7 +38,7 @@ async def refused(client: Client, kind: str, fields: dict) -> str:
 
 
 def comparable(state: dict) -> dict:
-    return {k: v for k, v in state.items() if k not in ("timer", "reply_to")} | {
+    return {k: v for k, v in state.items() if k not in ("timer", "reply_to", "version")} | {
         "phase": state["timer"]["phase"],
         "deadline": state["timer"]["deadline"],
     }

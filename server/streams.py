@@ -1,0 +1,217 @@
+"""Versioned views: each audience gets its view in full once, then merge patches.
+
+An audience is a team (its ``team_state``), everyone (``public_state``) or the
+facilitator's consoles (``facilitator_state``). For each, the session keeps the
+last view it sent (as a client holds it: protocol/patch.py) and its version. A push
+sends the patch from that view to the new one, or nothing when nothing changed; a
+connection that joins the audience, asks ``get_view`` or ``resync``, gets the full
+view at the audience's version. Versions come from one counter per session, so a
+version is never reused for another view. Pure session core: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from protocol import patch
+from protocol.replies import FacilitatorState, Patch, PublicState, TeamState
+from server import views
+
+if TYPE_CHECKING:
+    from server.session import Session, To
+    from server.teams import Team
+
+MODELS: dict[str, type[BaseModel]] = {
+    "team_state": TeamState,
+    "public_state": PublicState,
+    "facilitator_state": FacilitatorState,
+}
+
+
+# the keyed lists whose items the session keeps packed (reports, newspapers): a view
+# holds them as the packed items themselves, compared by identity, decoded only to send
+PACKED_LISTS = {"team_state": "reports", "public_state": "history"}
+
+
+@dataclass
+class Held:
+    """The last view an audience was sent, and its version."""
+
+    version: int
+    doc: dict[str, Any] | None = None  # kept as objects (the facilitator's: one a session)
+    packed: bytes | None = None  # kept as compressed JSON (teams' and public views)
+    items: tuple[bytes, ...] = ()  # the packed list's items (PACKED_LISTS)
+
+    def view(self) -> dict[str, Any] | None:
+        if self.doc is not None:
+            return self.doc
+        return None if self.packed is None else json.loads(zlib.decompress(self.packed))
+
+    def keep(
+        self, doc: dict[str, Any], items: tuple[bytes, ...], version: int, packed: bool
+    ) -> None:
+        self.version, self.items = version, items
+        if packed:
+            self.doc, self.packed = None, zlib.compress(json.dumps(doc).encode(), 1)
+        else:
+            self.doc, self.packed = doc, None
+
+
+def packed_json(packed: bytes) -> Any:
+    """A packed report or newspaper as its JSON value, without a model in between."""
+    return json.loads(zlib.decompress(packed))
+
+
+class Streams:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.held: dict[tuple[str, str], Held] = {}
+        self.version = 0
+        self.reports: dict[str, tuple[bytes, Any]] = {}  # team key -> its last report as JSON
+
+    # ------------------------------------------------------------ the views as held
+
+    def team_doc(self, team: Team, now: float) -> tuple[dict[str, Any], tuple[bytes, ...]]:
+        view = json.loads(views.team_state(self.session, team, now).model_dump_json())
+        view["reports"] = []  # held apart, packed
+        return patch.held("team_state", view), tuple(team.reports)
+
+    def public_doc(self, now: float) -> tuple[dict[str, Any], tuple[bytes, ...]]:
+        view = json.loads(views.public_state(self.session, now).model_dump_json())
+        view["history"] = []
+        return patch.held("public_state", view), tuple(self.session.newspapers)
+
+    def facilitator_doc(self, now: float) -> dict[str, Any]:
+        session = self.session
+        view = json.loads(views.facilitator_state(session, now, reports=False).model_dump_json())
+        for row, team in zip(view["teams"], session.teams.values(), strict=True):
+            row["last_report"] = self.last_report(team)
+        return patch.held("facilitator_state", view)
+
+    def last_report(self, team: Team) -> Any:
+        if not team.reports:
+            return None
+        packed = team.reports[-1]
+        cached = self.reports.get(team.key)
+        if cached is None or cached[0] is not packed:
+            cached = (packed, packed_json(packed))
+            self.reports[team.key] = cached
+        return cached[1]
+
+    def doc(self, kind: str, key: str, now: float) -> tuple[dict[str, Any], tuple[bytes, ...]]:
+        """The view as held, but for its packed list (PACKED_LISTS), whose items come apart."""
+        if kind == "team_state":
+            return self.team_doc(self.session.teams[key], now)
+        if kind == "public_state":
+            return self.public_doc(now)
+        return self.facilitator_doc(now), ()
+
+    @staticmethod
+    def diff(
+        kind: str, held: Held, old: dict[str, Any], doc: dict[str, Any], items: tuple[bytes, ...]
+    ) -> tuple[dict[str, Any], list[list[str]]]:
+        """The patch from the held view to this one, the packed list's new items decoded."""
+        change, removed = patch.diff(old, doc)
+        name = PACKED_LISTS.get(kind)
+        if name is None:
+            return change, removed
+        added = {
+            str(i): packed_json(item)
+            for i, item in enumerate(items)
+            if i >= len(held.items) or held.items[i] is not item
+        }
+        for i in range(len(items), len(held.items)):
+            added[str(i)] = None
+            removed.append([name, str(i)])
+        if added:
+            change[name] = added
+        return change, removed
+
+    # ------------------------------------------------------------ sending
+
+    def push(self, kind: str, key: str, to: To, now: float) -> None:
+        """Send the audience what changed in its view (nothing if nothing did)."""
+        doc, items = self.doc(kind, key, now)
+        held = self.held.get((kind, key))
+        old = held.view() if held is not None else None
+        if held is None or old is None:
+            self.version += 1
+            self.session.send(to, self.full_message(kind, doc, items, self.version))
+        else:
+            change, removed = self.diff(kind, held, old, doc, items)
+            if not change:
+                return
+            self.version += 1
+            self.session.send(to, self.patch_message(kind, held.version, change, removed))
+        self.keep(kind, key, doc, items)
+
+    def full(
+        self, kind: str, key: str, to: To, group: To, now: float, reply_to: str | None
+    ) -> None:
+        """Send one connection the full view of its audience ``group``, at its version; the
+        rest of the audience gets the patch to it (after the full view, so the connection,
+        which holds that version then, ignores the patch)."""
+        doc, items = self.doc(kind, key, now)
+        held = self.held.get((kind, key))
+        old = held.view() if held is not None else None
+        if held is None or old is None:
+            self.version += 1
+            self.session.send(to, self.full_message(kind, doc, items, self.version, reply_to))
+        else:
+            change, removed = self.diff(kind, held, old, doc, items)
+            if not change:
+                message = self.full_message(kind, doc, items, held.version, reply_to)
+                self.session.send(to, message)
+                return
+            self.version += 1
+            self.session.send(to, self.full_message(kind, doc, items, self.version, reply_to))
+            self.session.send(group, self.patch_message(kind, held.version, change, removed))
+        self.keep(kind, key, doc, items)
+
+    def keep(self, kind: str, key: str, doc: dict[str, Any], items: tuple[bytes, ...]) -> None:
+        held = self.held.setdefault((kind, key), Held(self.version))
+        held.keep(doc, items, self.version, packed=kind != "facilitator_state")
+
+    def patch_message(
+        self, kind: str, base: int, change: dict[str, Any], removed: list[list[str]]
+    ) -> Patch:
+        return Patch(
+            view=kind,  # type: ignore[arg-type]
+            base=base,
+            version=self.version,
+            patch=change,
+            removed=removed,
+        )
+
+    @staticmethod
+    def full_message(
+        kind: str,
+        doc: dict[str, Any],
+        items: tuple[bytes, ...],
+        version: int,
+        reply_to: str | None = None,
+    ) -> BaseModel:
+        name = PACKED_LISTS.get(kind)
+        if name is not None:
+            doc = doc | {name: {str(i): packed_json(item) for i, item in enumerate(items)}}
+        view = patch.shown(kind, doc, version) | {"reply_to": reply_to}
+        return MODELS[kind].model_validate(view)
+
+    def forget_unwatched(self) -> None:
+        """Drop the views of audiences nobody watches any more (their memory)."""
+        from server.session import To
+
+        for kind, key in list(self.held):
+            if kind == "team_state":
+                to = To("team", key)
+            elif kind == "facilitator_state":
+                to = To("facilitator")
+            else:
+                to = To("everyone")
+            if not self.session.recipients(to):
+                del self.held[(kind, key)]
