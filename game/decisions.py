@@ -223,6 +223,7 @@ def top_fields() -> tuple[str, ...]:
     return tuple(Decisions.model_fields)
 
 
+@cache
 def standing_scalars() -> tuple[str, ...]:
     """Return the standing top-level fields that are a single number.
 

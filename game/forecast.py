@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from game.decisions import Decisions
 from game.errors import IllegalDecision
 from game.report import RoundReport
-from game.resolve import resolve_round
+from game.resolve import resolve_checked, resolve_round
 from game.rules import check_decisions
 from game.scenario import Scenario
 from game.state import ClusterState
@@ -98,11 +98,14 @@ def _year(
     plan: Decisions,
     scenario: Scenario,
     weights: dict[str, float] | None,
+    checked: bool = False,
 ) -> tuple[list[ClusterState], list[RoundReport]]:
-    """Play one year in every sample world; a wound-up one stays as it is."""
+    """Play one year in every sample world; a wound-up one stays as it is. ``checked``:
+    the plan was checked against these worlds' rules (they differ only in their draws)."""
+    resolve = resolve_checked if checked else resolve_round
     after, reports = [], []
     for current in states:
-        new_state, report = resolve_round(current, plan, scenario, weights)
+        new_state, report = resolve(current, plan, scenario, weights)
         after.append(new_state)
         reports.append(report)
     return after, reports
@@ -126,7 +129,7 @@ def forecast(
     if check_decisions(decisions, state, scenario):
         return None
     worlds = [_sample_state(state, sample) for sample in range(samples)]
-    worlds, reports = _year(worlds, decisions, scenario, weights)
+    worlds, reports = _year(worlds, decisions, scenario, weights, checked=True)
     years = [_summary(state.round + 1, reports)]
     first = years[0]
     if (

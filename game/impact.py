@@ -9,7 +9,7 @@ count only that difference: outcomes, not activity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -74,8 +74,7 @@ def grow_region(
     jobs = rules.jobs_per_revenue_growth
     export_gain = served * orgs.needs[:, SERVICE_INDEX[ServiceLine.INTERNATIONALISATION]]
     export_gain *= _q(quality, ServiceLine.INTERNATIONALISATION) * rules.export_uplift
-    grown = replace(  # new arrays for the columns that grow; the others are the input's
-        orgs,
+    grown = orgs.evolve(  # new arrays for the columns that grow; the others are the input's
         revenue=orgs.revenue * (1.0 + base + uplift),
         revenue_cf=orgs.revenue_cf * (1.0 + base),
         employees=np.maximum(orgs.employees * (1.0 + jobs * (base + uplift)), 1.0),

@@ -25,6 +25,7 @@ from game.report import (
     ScoreReport,
     StaffReport,
 )
+from game.rows import mean_where
 from game.scenario import EventCard, EventEffects, Scenario
 from game.scoring import game_score
 from game.state import ClusterState
@@ -142,8 +143,8 @@ def _price_items(year: Year) -> list[tuple[float, _Line]]:
     items = []
     refused = year.leaving.refused
     if refused.any():
-        asked = float(year.fees_asked[refused].mean())
-        willing = max(float(year.appraisal.willingness[refused].mean()), 1.0)
+        asked = mean_where(year.fees_asked, refused)
+        willing = max(mean_where(year.appraisal.willingness, refused), 1.0)
         count = int(refused.sum())
         text = (
             f"{_plural(count, 'member', 'members')} refused the fee and walked out: "
@@ -338,8 +339,8 @@ def _engagement_item(year: Year, mean_now: float) -> list[tuple[float, _Line]]:
         return []
     rules = year.economy.members
     member = year.was_member
-    value = float(year.appraisal.value[member].mean()) if member.any() else 0.0
-    excess = float(year.appraisal.excess[member].mean()) if member.any() else 0.0
+    value = mean_where(year.appraisal.value, member)
+    excess = mean_where(year.appraisal.excess, member)
     drivers = {
         "the value of services": rules.value_weight * (value - last["value"]),
         "personal contact": rules.contact_weight * (year.contact - last["contact"]),
@@ -599,7 +600,7 @@ def write_news(year: Year, members: MemberReport, kpis: dict, before: dict) -> l
                 "strategy",
             )
         )
-    mean_now = float(year.orgs.engagement[year.orgs.member].mean()) if year.orgs.member.any() else 0
+    mean_now = mean_where(year.orgs.engagement, year.orgs.member)
     candidates += _member_items(year, members) + _funding_items(year) + _staff_items(year)
     candidates += _engagement_item(year, mean_now) + _revenue_items(year)
     runway = runway_months(loan.cash, sum(year.costs.values()))

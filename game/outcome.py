@@ -17,6 +17,7 @@ from game.finance import (
 from game.impact import region_kpis
 from game.news import write_news
 from game.report import FundingReport, MemberReport, RoundReport, ScoreReport, StaffReport
+from game.rows import mean_where
 from game.scoring import (
     diversification_component,
     engagement_component,
@@ -61,7 +62,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
     runway = runway_months(cash, costs_total)
     level = stress(year.revenue, year.families, runway, loan, finance)
     net_cash = cash - loan - fund.future_cofinancing(year.aged, scenario)
-    mean_e = float(orgs.engagement[member].mean()) if member.any() else 0.0
+    mean_e = mean_where(orgs.engagement, member)
     capacity, demand = float(year.workload.capacity), float(year.workload.demand)
     components = {
         "impact": impact_component(
@@ -101,13 +102,9 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         kpis=kpis,
         scores=scores,
         last_terms={
-            "value": float(year.appraisal.value[year.was_member].mean())
-            if year.was_member.any()
-            else 0.0,
+            "value": mean_where(year.appraisal.value, year.was_member),
             "contact": year.contact,
-            "excess": float(year.appraisal.excess[year.was_member].mean())
-            if year.was_member.any()
-            else 0.0,
+            "excess": mean_where(year.appraisal.excess, year.was_member),
             "engagement": mean_e,
             "costs": costs_total,
         }

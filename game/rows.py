@@ -49,6 +49,12 @@ def _lookup(
     return value
 
 
+def mean_where(values: np.ndarray, mask: np.ndarray) -> float:
+    """Return ``float(values[mask].mean())``, the same float, or 0.0 where no row is set."""
+    count = int(np.count_nonzero(mask))
+    return float(values[mask].sum()) / count if count else 0.0
+
+
 def by_segment(economy: Any, attribute: str, segment: np.ndarray) -> np.ndarray:
     """Return ``economy.segment_columns[attribute][segment]``: one segment profile's
     attribute for every organization."""

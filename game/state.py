@@ -87,12 +87,20 @@ class Organizations:
         are read-only and shared by every copy, so the teams of a session and the
         rounds of a game hold one array each instead of one per state.
         """
-        return Organizations(
-            **{
-                name: getattr(self, name) if name in FIXED_COLUMNS else getattr(self, name).copy()
-                for name in ARRAY_COLUMNS
-            }
+        columns = self.__dict__
+        return self.evolve(
+            **{name: columns[name].copy() for name in ARRAY_COLUMNS if name not in FIXED_COLUMNS}
         )
+
+    def evolve(self, **columns: np.ndarray) -> Organizations:
+        """Return the organizations with some columns replaced, the others shared, as
+        ``dataclasses.replace`` gives them."""
+        if not columns.keys() <= _ORGANIZATION_FIELDS:
+            return replace(self, **columns)  # says which name is not a column
+        new = object.__new__(Organizations)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(columns)
+        return new
 
 
 @dataclass(frozen=True)
@@ -162,17 +170,41 @@ class ClusterState:
     kpis: dict[Kpi, float] = field(default_factory=dict)  # value impact at the last round's end
 
     def evolve(self, **changes: Any) -> ClusterState:
-        return replace(self, **changes)
+        """Return a copy with ``changes``, as ``dataclasses.replace`` gives it."""
+        if not changes.keys() <= _STATE_FIELDS:
+            return replace(self, **changes)  # says which name is not a field
+        new = object.__new__(ClusterState)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     @property
     def members(self) -> int:
         return int(self.organizations.member.sum())
 
 
+_PLAIN = frozenset({float, int, str, bool, type(None)})  # JSON as they are (not subclasses)
+_DATACLASSES: tuple[type, ...] = ()  # filled in below, once the classes exist
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:  # the common case first; a Stage (an int enum) is not plain
+        return value
+    if kind is dict:
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if kind in _FIELD_NAMES:
+        return {name: _jsonable(getattr(value, name)) for name in _FIELD_NAMES[kind]}
+    if kind is tuple or kind is list:
+        return [_jsonable(v) for v in value]
+    return _jsonable_other(value)
+
+
+def _jsonable_other(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return {"dtype": str(value.dtype), "shape": list(value.shape), "data": value.tolist()}
-    if isinstance(value, Organizations | AgreementState | Policy | ActiveEvent | ClusterState):
+    if isinstance(value, _DATACLASSES):
         return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, FeeSchedule):
         return value.model_dump(mode="json")
@@ -187,6 +219,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_ORGANIZATION_FIELDS = frozenset(ARRAY_COLUMNS)
+_STATE_FIELDS = frozenset(f.name for f in fields(ClusterState))
+_DATACLASSES = (Organizations, AgreementState, Policy, ActiveEvent, ClusterState)
+_FIELD_NAMES.update({kind: tuple(f.name for f in fields(kind)) for kind in _DATACLASSES})
+
+
 def dump_state(state: ClusterState) -> dict[str, Any]:
     """Return the state as plain JSON-ready data."""
     return _jsonable(state)
@@ -196,8 +234,12 @@ def state_hash(state: ClusterState) -> str:
     """Return a SHA-256 of the state's canonical form; equal states give equal hashes."""
     digest = hashlib.sha256()
     orgs = state.organizations
-    for name in ARRAY_COLUMNS:
-        digest.update(np.ascontiguousarray(getattr(orgs, name)).tobytes())
-    rest = {k: v for k, v in dump_state(state).items() if k != "organizations"}
+    for name in ARRAY_COLUMNS:  # each column's bytes, as ``tobytes`` gives them
+        digest.update(np.ascontiguousarray(getattr(orgs, name)).data)
+    rest = {  # dump_state(state) without the organizations, which the bytes above cover
+        name: _jsonable(getattr(state, name))
+        for name in _FIELD_NAMES[ClusterState]
+        if name != "organizations"
+    }
     digest.update(json.dumps(rest, sort_keys=True, default=str).encode())
     return digest.hexdigest()

@@ -22,7 +22,7 @@ from game.finance import (
 )
 from game.impact import Draws, grow_region
 from game.news import Happenings
-from game.rows import by_segment
+from game.rows import by_segment, mean_where
 from game.rules import apply_policy
 from game.scenario import Scenario
 from game.services import focus_vector, quality, spend_vector, staff_needed
@@ -146,7 +146,7 @@ class Year:
         engaged = np.bincount(
             self.orgs.segment[member], weights=self.orgs.engagement[member], minlength=len(SEGMENTS)
         )
-        mean_e = float(self.orgs.engagement[member].mean()) if member.any() else 0.0
+        mean_e = mean_where(self.orgs.engagement, member)
         urgency = scenario.region.urgency + self.effects.urgency
         self.chances: dict[str, float] = {}
         self.won, self.lost = [], []
