@@ -164,6 +164,9 @@ class Streams:
         if held is None or old is None:
             self.version += 1
             self.session.send(to, self.full_message(kind, doc, items, self.version, reply_to))
+            if set(self.session.recipients(group)) - set(self.session.recipients(to)):
+                # others watch a view the session does not hold (a rebuilt session): in full
+                self.session.send(group, self.full_message(kind, doc, items, self.version))
         else:
             change, removed = self.diff(kind, held, old, doc, items)
             if not change:

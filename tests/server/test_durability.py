@@ -89,6 +89,14 @@ def test_a_full_disk_pauses_the_session_and_it_resumes_by_itself(tmp_path) -> No
             await player.submit()
             await player.wait_for(lambda c: c.phase == "results")  # the round resolved
             assert not player.removed and player.reconnections == 0
+            # the rebuilt session patches on from the views every screen holds (the player's
+            # get_view above had its own public_state sent in full)
+            await facilitator.wait_for(lambda c: c.public_state["timer"]["phase"] == "results")
+            same = ("reply_to",)
+            assert {k: v for k, v in facilitator.public_state.items() if k not in same} == {
+                k: v for k, v in player.public_state.items() if k not in same
+            }
+            assert facilitator.resyncs == 0
             await facilitator.close()
             await player.close()
 
