@@ -59,6 +59,7 @@ def test_argument_errors_are_one_clear_line() -> None:
     for arguments in (
         ("serve", "--port", "70000"),
         ("serve", "--tls-cert", "cert.pem"),
+        ("serve", "--workers", "-1"),
         ("bot", "--url", "not a url", "--code", "ACDEFG", "--team", "T"),
         ("bot", "--url", "ws://127.0.0.1:9", "--code", "ACDEFG", "--team", "T"),
         ("bot", "--url", "ws://127.0.0.1:9", "--code", "ACDEFG", "--team", "T", "--strategy", "x"),

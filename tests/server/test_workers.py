@@ -20,6 +20,8 @@ from pathlib import Path
 from harness import CODE, create_record
 from loopback import close_all, facilitated, joined, run, serving
 
+from cli.main import build_parser
+from cli.serve import config_from
 from protocol.client import Client
 from protocol.messages import parse_client_data
 from server import resolution, snapshot
@@ -164,6 +166,14 @@ def test_a_worker_that_dies_costs_nothing(tmp_path: Path, caplog) -> None:
         check_in_process(db, sid)
 
     run(scenario())
+
+
+def test_serve_runs_two_workers_or_one_on_one_core() -> None:
+    parser = build_parser()
+    default = config_from(parser.parse_args(["serve"]))
+    assert default.workers == min(2, os.cpu_count() or 1) >= 1
+    assert config_from(parser.parse_args(["serve", "--workers", "0"])).workers == 0
+    assert config_from(parser.parse_args(["serve", "--workers", "3"])).workers == 3
 
 
 def test_workers_stop_with_the_server(tmp_path: Path) -> None:
