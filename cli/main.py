@@ -353,6 +353,7 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         "(fresh, the default), with a zlib context per connection (deflate), or off",
     )
     serve.add_argument("--resolve-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--resolve-gate", default=None, help=argparse.SUPPRESS)  # for tests
     serve.set_defaults(run=_serve)
 
     bot = commands.add_parser("bot", help="play a computer-run team over the network")

@@ -71,6 +71,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         durable=args.sync == "full",
         resolve_delay=args.resolve_delay,
         workers=workers,
+        resolve_gate=getattr(args, "resolve_gate", None),
         host_key=key,
         per_address=max(getattr(args, "per_address", 256), 0),
         joins_per_minute=60 if getattr(args, "per_address", 256) > 0 else 0,

@@ -9,17 +9,21 @@ test, not a race against the machine's speed.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import multiprocessing
 import os
 import pickle
 import signal
 import sqlite3
+import sys
 from pathlib import Path
 
 from harness import CODE, create_record
 from loopback import close_all, facilitated, joined, run, serving
 
+from cli.loadtest import children
 from cli.main import build_parser
 from cli.serve import config_from
 from protocol.client import Client
@@ -43,7 +47,13 @@ async def heavy_session(url: str) -> tuple[Client, str]:
 
 
 def results_of(round_no: int):
-    return lambda c: c.round == round_no and c.phase in ("results", "finished")
+    """Until the facilitator's own view shows the round's results."""
+
+    def shown(client: Client) -> bool:
+        timer = (client.facilitator_state or {}).get("timer", {})
+        return timer.get("round") == round_no and timer.get("phase") in ("results", "finished")
+
+    return shown
 
 
 async def wait_resolving(facilitator: Client, round_no: int) -> None:
@@ -252,3 +262,71 @@ def test_a_result_for_another_round_is_dropped() -> None:
     stale, rows_stale = core_game(through_pickle=True, stale=True)
     assert stale.hashes == here.hashes
     assert [r.played for r in rows_stale] == [r.played for r in rows_here]
+
+
+# ---------------------------------------------------------------- killed mid-resolution
+
+
+async def serve_process(db: Path, port: int, *extra: str) -> tuple[asyncio.subprocess.Process, int]:
+    """``clusterboard serve`` as a subprocess; return it and the port it listens on."""
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "cli", "serve", "--port", str(port), "--db", str(db)),
+        *("--ping-interval", "1", "--ping-timeout", "2", *extra),
+        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    assert process.stderr is not None
+    async for line in process.stderr:
+        if b'"listening"' in line:
+            break
+    else:
+        raise AssertionError("the server did not start")
+    drain = asyncio.ensure_future(process.stderr.read())  # keep its pipe empty
+    process.drain = drain  # type: ignore[attr-defined]
+    return process, json.loads(line)["port"]
+
+
+def running(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_server_killed_while_a_worker_resolves_loses_nothing(tmp_path: Path) -> None:
+    db, gate = tmp_path / "killed.db", tmp_path / "gate"
+
+    async def scenario() -> str:
+        first, port = await serve_process(db, 0, "--workers", "1", "--resolve-gate", str(gate))
+        facilitator = Client(f"ws://127.0.0.1:{port}", backoff=(0.05, 0.3))
+        await facilitator.create_session(seed=SEED, max_teams=TEAMS, round_seconds=600)
+        for seat in range(TEAMS):
+            await facilitator.send("add_bot", team=f"Bot {seat}", strategy="member_first")
+        await facilitator.send("start")
+        await facilitator.send("open_round")
+        await wait_resolving(facilitator, 1)  # the job waits in the worker, for the gate
+        workers = children(first.pid)
+        assert workers, "the server runs its worker"
+        first.kill()
+        await first.wait()
+        for _ in range(200):  # its worker notices that its server is gone, and leaves
+            if not any(running(pid) for pid in workers):
+                break
+            await asyncio.sleep(0.05)
+        assert not any(running(pid) for pid in workers)
+
+        second, _ = await serve_process(db, port, "--workers", "1")  # no gate
+        try:
+            await facilitator.wait_for(results_of(1), 60)  # it resumed by itself
+            assert len(facilitator.facilitator_state["state_hashes"]) == 1
+            await facilitator.close()
+        finally:
+            second.terminate()
+            await second.wait()
+        with sqlite3.connect(db) as connection:
+            return connection.execute("SELECT id FROM sessions").fetchone()[0]
+
+    sid = run(scenario(), timeout=120)
+    assert len(stored_rounds(db, sid)) == 1
+    check_in_process(db, sid)
