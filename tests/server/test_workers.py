@@ -20,13 +20,14 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
 from harness import CODE, create_record
 from loopback import close_all, facilitated, joined, run, serving
 
 from cli.loadtest import children
 from cli.main import build_parser
 from cli.serve import config_from
-from protocol.client import Client
+from protocol.client import Client, ServerError
 from protocol.messages import parse_client_data
 from server import resolution, snapshot
 from server.replay import replay, upgrade
@@ -109,6 +110,12 @@ def test_another_session_is_answered_while_one_resolves(tmp_path: Path) -> None:
             # the heavy session is still resolving: its job waits for the gate
             assert order == [("light", "resolving")] * 6
             assert heavy.phase == "resolving"
+            # and it answers as it does while resolving: views yes, round controls no
+            view = await heavy.send("get_view")
+            assert view["type"] == "facilitator_state" and view["timer"]["phase"] == "resolving"
+            with pytest.raises(ServerError) as refused:
+                await heavy.send("open_round")
+            assert refused.value.code == "wrong_phase"
 
             gate.touch()
             await heavy.wait_for(results_of(1))
