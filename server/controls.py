@@ -309,9 +309,10 @@ def resolution_job(session: Session, gate: str | None = None) -> Job:
     """The round that entered ``resolving``, as a pure job (see ``server.resolution``)."""
     config = session.config
     teams = resolving_teams(session)
-    turns = tuple(team_turn(t, config.missing, config.missing_strategy) for t in teams)
+    turns = tuple(team_turn(t, config.missing, config.missing_strategy, False) for t in teams)
+    reports = tuple(t.reports[-1] if t.reports else None for t in teams)  # packed, as kept
     key = resolution_key(session, teams)
-    return Job(key, turns, session.scenario, session.seed, session.weights, gate)
+    return Job(key, turns, session.scenario, session.seed, session.weights, gate, reports)
 
 
 def resolve_all(session: Session, result: Result | None = None) -> Packed:

@@ -28,7 +28,7 @@ from game.scoring import game_score
 from game.snapshot import pack_state
 from game.state import FIXED_COLUMNS, ClusterState
 from server.rounds import team_state_hash
-from server.teams import pack
+from server.teams import pack, unpack
 
 Key = tuple[str, int, int, tuple[str, ...]]  # session, resolution, round, team keys in seat order
 GATE_S = 60.0
@@ -45,6 +45,7 @@ class Job:
     seed: int
     weights: dict[str, float]
     gate: str | None = None  # for tests: the job waits until this file exists (at most GATE_S)
+    reports: tuple[bytes | None, ...] = ()  # each turn's last report, packed (see Team.reports)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,11 @@ def run(job: Job) -> Result:
     for turn in job.turns:  # as in the server's process: nothing may change them
         for name in FIXED_COLUMNS:
             getattr(turn.state.organizations, name).flags.writeable = False
-    outcomes = resolve_all(list(job.turns), job.scenario, job.seed, job.weights)
+    turns = list(job.turns)
+    for i, packed in enumerate(job.reports):  # unpacked here, not on the server's loop
+        if packed is not None:
+            turns[i] = replace(turns[i], last_report=unpack(RoundReport, packed))
+    outcomes = resolve_all(turns, job.scenario, job.seed, job.weights)
     teams = []
     for outcome in outcomes:
         entry = {

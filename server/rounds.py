@@ -71,13 +71,14 @@ def inject_card(team: Team, scenario: Scenario, card: str) -> None:
     team.open_state = open_round(team.open_state, scenario, [card])
 
 
-def team_turn(team: Team, missing: MissingPolicy, fallback: str) -> Turn:
-    """Return the team's turn: its submission, its strategy, or the missing policy's."""
+def team_turn(team: Team, missing: MissingPolicy, fallback: str, report: bool = True) -> Turn:
+    """Return the team's turn: its submission, its strategy, or the missing policy's;
+    without its last report unless ``report`` (a job carries it packed instead)."""
     assert team.open_state is not None
     return Turn(
         state=team.open_state,
         seat=team.seat,
-        last_report=team.last_report(),
+        last_report=team.last_report() if report else None,
         submitted=team.submission.decisions if team.submission is not None else None,
         strategy=team.computer,
         fallback=fallback if missing is MissingPolicy.STRATEGY else None,
