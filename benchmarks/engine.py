@@ -116,6 +116,7 @@ class Samples:
     view: list[float] = field(default_factory=list)  # per team and round
     decide: list[float] = field(default_factory=list)  # per team and round
     members: list[int] = field(default_factory=list)  # per team and round, as resolved
+    wound_up: list[bool] = field(default_factory=list)  # per team and round: a dormant year
     rows: int = 0
     peak_bytes: int = 0
 
@@ -205,6 +206,7 @@ def play_session(
             samples.runs.append([elapsed])
             samples.rounds.append(round_no)
             samples.members.extend(state.members for state in opened)
+            samples.wound_up.extend(state.wound_up for state in opened)
             samples.peak_bytes = max(samples.peak_bytes, sum(state_nbytes(s) for s in states))
     return played
 
@@ -280,6 +282,7 @@ class Case:
     members_mean: float
     members_min: int
     members_max: int
+    wound_up_share: float
     rows: int
     peak_bytes: int
 
@@ -314,6 +317,7 @@ def summarise(
         members_mean=float(np.mean(samples.members)),
         members_min=int(np.min(samples.members)),
         members_max=int(np.max(samples.members)),
+        wound_up_share=float(np.mean(samples.wound_up)) if samples.wound_up else 0.0,
         rows=samples.rows,
         peak_bytes=samples.peak_bytes,
     )
@@ -379,6 +383,9 @@ def details(cases: list[Case]) -> str:
             f"max {case.members_max:,}{each}.",
             f"  - First round only ({who} at exactly {case.nominal_members:,} members): "
             f"median {_ms(case.first_round.median)}.",
+            f"  - Wound-up clusters: {case.wound_up_share:.0%} of the team-rounds timed were "
+            "the dormant year of a cluster wound up earlier, which resolves at a fraction of "
+            "the cost of a live one.",
         ]
         if case.teams > 1:
             lines.append(
