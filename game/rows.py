@@ -11,39 +11,34 @@ the values are worked out afresh, so the result never depends on what was kept.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from game.vocabulary import SEGMENT_INDEX, Segment
 
-# id(segment column) -> {key: (what it was worked out with, read-only array)}; an entry
-# goes when its column does
+# id(segment column) -> {key: (what it was worked out with, read-only array)}. Only a
+# read-only column that owns its data gets an entry (the fixed columns are never made
+# writable again), and the entry goes when the column does, before its id can be reused.
 _KEPT: dict[int, dict[Any, tuple[Any, np.ndarray]]] = {}
 
 
-def _kept(segment: np.ndarray) -> dict[Any, tuple[Any, np.ndarray]] | None:
+def _found(segment: np.ndarray, key: Any, source: Any) -> np.ndarray | None:
+    tables = _KEPT.get(id(segment))
+    if tables is not None:
+        found = tables.get(key)
+        if found is not None and found[0] is source:
+            return found[1]
+    return None
+
+
+def _keep(segment: np.ndarray, key: Any, source: Any, value: np.ndarray) -> np.ndarray:
     if segment.flags.writeable or segment.base is not None:
-        return None  # a column that can change: nothing is kept
-    key = id(segment)
-    tables = _KEPT.get(key)
+        return value  # a column that can change: nothing is kept
+    tables = _KEPT.get(id(segment))
     if tables is None:
-        tables = _KEPT[key] = {}
-        weakref.finalize(segment, _KEPT.pop, key, None)
-    return tables
-
-
-def _lookup(
-    segment: np.ndarray, key: Any, source: Any, work: Callable[[], np.ndarray]
-) -> np.ndarray:
-    tables = _kept(segment)
-    if tables is None:
-        return work()
-    found = tables.get(key)
-    if found is not None and found[0] is source:
-        return found[1]
-    value = work()
+        tables = _KEPT[id(segment)] = {}
+        weakref.finalize(segment, _KEPT.pop, id(segment), None)
     value.flags.writeable = False
     tables[key] = (source, value)
     return value
@@ -58,15 +53,24 @@ def mean_where(values: np.ndarray, mask: np.ndarray) -> float:
 def by_segment(economy: Any, attribute: str, segment: np.ndarray) -> np.ndarray:
     """Return ``economy.segment_columns[attribute][segment]``: one segment profile's
     attribute for every organization."""
-    return _lookup(segment, attribute, economy, lambda: economy.segment_columns[attribute][segment])
+    found = _found(segment, attribute, economy)
+    if found is not None:
+        return found
+    return _keep(segment, attribute, economy, economy.segment_columns[attribute][segment])
 
 
 def in_segments(segment: np.ndarray, *segments: Segment) -> np.ndarray:
     """Return the rows whose segment is one of ``segments`` (a boolean column)."""
+    found = _found(segment, segments, None)
+    if found is not None:
+        return found
     codes = sorted({SEGMENT_INDEX[s] for s in segments})
-    return _lookup(segment, tuple(codes), None, lambda: np.isin(segment, codes))
+    return _keep(segment, segments, None, np.isin(segment, codes))
 
 
 def picked(table: np.ndarray, segment: np.ndarray) -> np.ndarray:
     """Return ``table[segment]`` for a per-segment ``table`` that never changes."""
-    return _lookup(segment, id(table), table, lambda: table[segment])
+    found = _found(segment, id(table), table)
+    if found is not None:
+        return found
+    return _keep(segment, id(table), table, table[segment])

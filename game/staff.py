@@ -9,6 +9,7 @@ left, so every extra project thins the contact members get (stylized fact 4).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from game.decisions import Staffing
 from game.economy import StaffEconomy
@@ -48,7 +49,9 @@ def staff_team(fte: float, interns: int, staffing: Staffing, rules: StaffEconomy
 
 @dataclass(frozen=True)
 class Workload:
-    """FTE the year's work asks for, and how much of it the staff can deliver."""
+    """FTE the year's work asks for, and how much of it the staff can deliver.
+
+    The figures that follow from the fields are worked out once (it is frozen)."""
 
     projects: float
     programs: float
@@ -59,28 +62,28 @@ class Workload:
     recruitment: float
     capacity: float
 
-    @property
+    @cached_property
     def obligations(self) -> float:
         return self.projects + self.programs + self.revenue_lines + self.fundraising
 
-    @property
+    @cached_property
     def discretionary(self) -> float:
         return self.services + self.contact + self.recruitment
 
-    @property
+    @cached_property
     def demand(self) -> float:
         return self.obligations + self.discretionary
 
-    @property
+    @cached_property
     def utilisation(self) -> float:
         return self.demand / self.capacity
 
-    @property
+    @cached_property
     def obligation_delivery(self) -> float:
         """Share of contractual work done (below 1 only when obligations exceed capacity)."""
         return min(1.0, self.capacity / self.obligations) if self.obligations > 0 else 1.0
 
-    @property
+    @cached_property
     def delivery(self) -> float:
         """Share of services, contact and recruitment the staff can deliver."""
         spare = max(self.capacity - self.obligations, 0.0)

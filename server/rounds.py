@@ -11,20 +11,15 @@ what each team played and why, which the event log keeps with a snapshot.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from game.events import open_round
 from game.round import Turn, open_all
 from game.scenario import Scenario
-from game.state import ARRAY_COLUMNS, ClusterState, Organizations, dump_state
+from game.state import ClusterState, state_hash
 from protocol.phases import MissingPolicy
 from server.teams import Team
-
-_NO_ORGANIZATIONS = Organizations(**{name: np.zeros(0) for name in ARRAY_COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -86,15 +81,9 @@ def team_turn(team: Team, missing: MissingPolicy, fallback: str, report: bool = 
 
 
 def team_state_hash(state: ClusterState) -> str:
-    """Return ``game.state.state_hash(state)``, computed without turning every organization
-    into JSON only to drop it again (a quarter of a round's resolution time otherwise)."""
-    digest = hashlib.sha256()
-    for name in ARRAY_COLUMNS:
-        digest.update(np.ascontiguousarray(getattr(state.organizations, name)).tobytes())
-    rest = dump_state(state.evolve(organizations=_NO_ORGANIZATIONS))
-    del rest["organizations"]
-    digest.update(json.dumps(rest, sort_keys=True, default=str).encode())
-    return digest.hexdigest()
+    """Return ``game.state.state_hash(state)``, which no longer turns every organization
+    into JSON only to drop it again."""
+    return state_hash(state)
 
 
 def session_hash(teams: list[Team], known: dict[str, str] | None = None) -> str:
