@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.economy import Economy
-from game.rows import by_segment, in_segments
+from game.rows import by_segment, clip, in_segments
 from game.state import Organizations
 from game.vocabulary import SERVICE_INDEX, Kpi, Segment, ServiceLine
 
@@ -79,7 +79,7 @@ def grow_region(
         revenue_cf=orgs.revenue_cf * (1.0 + base),
         employees=np.maximum(orgs.employees * (1.0 + jobs * (base + uplift)), 1.0),
         employees_cf=np.maximum(orgs.employees_cf * (1.0 + jobs * base), 1.0),
-        export_share=np.clip(orgs.export_share + export_gain, 0.0, 0.95),
+        export_share=clip(orgs.export_share + export_gain, 0.0, 0.95),
     )
 
     startups = _spinouts(orgs, served, quality, draws.spinout, economy)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.economy import Economy
-from game.rows import by_segment, in_segments, picked
+from game.rows import by_segment, clip, in_segments, picked
 from game.scenario import FeeSchedule
 from game.vocabulary import SEGMENTS, FeeModel, JoinReason, LeaveReason, Segment
 
@@ -92,7 +92,7 @@ def fee_capacity(
     rules = economy.members
     base = by_segment(economy, "fee_capacity", segment)
     median = by_segment(economy, "employees_median", segment)
-    scale = np.clip(np.sqrt(employees / median), rules.size_scale_min, rules.size_scale_max)
+    scale = clip(np.sqrt(employees / median), rules.size_scale_min, rules.size_scale_max)
     return base * scale * (1.0 + max(urgency, 0.0) * rules.urgency_fee_capacity) * factor
 
 
@@ -119,7 +119,7 @@ def refusal_chance(fees: np.ndarray, willingness: np.ndarray, economy: Economy) 
     rules = economy.members
     ratio = fees / np.maximum(willingness, 1.0)
     span = rules.refusal_certain - rules.refusal_from
-    return np.clip((ratio - rules.refusal_from) / span, 0.0, 1.0)
+    return clip((ratio - rules.refusal_from) / span, 0.0, 1.0)
 
 
 def reputation(
@@ -178,9 +178,7 @@ def appraise(
         + bonus
     )
     refusal = refusal_chance(fees, willingness, economy)
-    return Appraisal(
-        value, burden, excess, np.clip(target, 0.0, 1.0), contact, willingness, refusal
-    )
+    return Appraisal(value, burden, excess, clip(target, 0.0, 1.0), contact, willingness, refusal)
 
 
 def update_engagement(
@@ -188,7 +186,7 @@ def update_engagement(
 ) -> np.ndarray:
     """Move engagement part of the way toward its target, then apply one-off shocks."""
     speed = economy.members.adjustment_speed
-    return np.clip(engagement + speed * (target - engagement) + shock, 0.0, 1.0)
+    return clip(engagement + speed * (target - engagement) + shock, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -231,7 +229,7 @@ def departures(
     total = terms[0] + terms[1]  # summed in order, as a sum over the stacked terms adds
     for term in terms[2:]:
         total += term
-    chance = np.clip(total + min(hardship, 0.0), 0.0, rules.max_leave_chance)
+    chance = clip(total + min(hardship, 0.0), 0.0, rules.max_leave_chance)
     refusal = appraisal.refusal
     refused = member & (draw < refusal)
     leaving = member & (draw < refusal + (1.0 - refusal) * chance)
@@ -282,7 +280,7 @@ def remember(
         + rules.grievance_contagion * walkout * present
     )
     left = np.where(leaving.leaving, by_reason[leaving.reason], 0.0)
-    return np.clip(np.maximum(resented, left), 0.0, 1.0)
+    return clip(np.maximum(resented, left), 0.0, 1.0)
 
 
 def perceive(

@@ -17,6 +17,11 @@ import numpy as np
 
 from game.vocabulary import SEGMENT_INDEX, Segment
 
+try:  # the ufunc behind np.clip (numpy 2 moved it)
+    from numpy._core.umath import clip as _CLIP
+except ImportError:  # pragma: no cover - numpy 1.26
+    from numpy.core.umath import clip as _CLIP
+
 # id(segment column) -> {key: (what it was worked out with, read-only array)}. Only a
 # read-only column that owns its data gets an entry (the fixed columns are never made
 # writable again), and the entry goes when the column does, before its id can be reused.
@@ -44,10 +49,16 @@ def _keep(segment: np.ndarray, key: Any, source: Any, value: np.ndarray) -> np.n
     return value
 
 
+def clip(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Return ``np.clip(values, low, high)`` for a float column and float bounds: the
+    same ufunc, without the few microseconds of ``np.clip``'s Python wrapper."""
+    return _CLIP(values, low, high)
+
+
 def mean_where(values: np.ndarray, mask: np.ndarray) -> float:
     """Return ``float(values[mask].mean())``, the same float, or 0.0 where no row is set."""
     count = int(np.count_nonzero(mask))
-    return float(values[mask].sum()) / count if count else 0.0
+    return float(np.add.reduce(values[mask])) / count if count else 0.0  # ndarray.sum's sum
 
 
 def by_segment(economy: Any, attribute: str, segment: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.economy import ServiceEconomy
+from game.rows import clip
 from game.scenario import FocusArea
 from game.vocabulary import SERVICES, ServiceLine
 
@@ -46,4 +47,4 @@ def quality(
     """Return each line's quality in 0..1 for the year."""
     unit = np.array([rules.unit_cost[line] for line in SERVICES])
     intensity = spend * delivery / (np.maximum(users, 1.0) * unit)
-    return np.clip((1.0 - np.exp(-intensity)) * multipliers, 0.0, 1.0)
+    return clip((1.0 - np.exp(-intensity)) * multipliers, 0.0, 1.0)

@@ -22,7 +22,7 @@ from game.finance import (
 )
 from game.impact import Draws, grow_region
 from game.news import Happenings
-from game.rows import by_segment, mean_where
+from game.rows import by_segment, clip, mean_where
 from game.rules import apply_policy
 from game.scenario import Scenario
 from game.services import focus_vector, quality, spend_vector, staff_needed
@@ -388,7 +388,7 @@ class Year:
         )
         if self.loan_year.borrowed > 0:
             shock = economy.members.insolvency_engagement
-            orgs.engagement[:] = np.clip(orgs.engagement - shock * orgs.member, 0.0, 1.0)
+            orgs.engagement[:] = clip(orgs.engagement - shock * orgs.member, 0.0, 1.0)
         if self.loan_year.wound_up:
             self.wound_up_leavers = orgs.member.copy()
             orgs.member[:] = False
