@@ -32,6 +32,7 @@ import collections
 import json
 import os
 import random
+import signal
 import socket
 import sqlite3
 import statistics
@@ -60,8 +61,13 @@ SERVER_COMMANDS = {"resolve", "tick", "rules_switch"}
 PHASES = ("lobby", "briefing", "decisions", "paused", "results", "finished")
 
 
-async def start_server(db: Path, log: Path, *extra: str) -> tuple[asyncio.subprocess.Process, int]:
+async def start_server(
+    db: Path, log: Path, *extra: str, trace: Path | None = None
+) -> tuple[asyncio.subprocess.Process, int]:
+    """Start ``clusterboard serve``; with ``trace``, under strace counting its fsyncs."""
+    traced = ("strace", "-f", "-qq", "-e", "trace=fsync,fdatasync", "-o", str(trace))
     process = await asyncio.create_subprocess_exec(
+        *(traced if trace else ()),
         sys.executable,
         *("-m", "cli", "serve", "--port", "0", "--db", str(db), "--per-address", "0"),
         *extra,
@@ -80,7 +86,14 @@ async def start_server(db: Path, log: Path, *extra: str) -> tuple[asyncio.subpro
 
 
 async def stop_server(process: asyncio.subprocess.Process) -> int:
-    process.terminate()
+    """SIGTERM to the server (under strace: to strace's child, the server itself)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    traced = children.exists() and "strace" in Path(f"/proc/{process.pid}/comm").read_text()
+    if traced:
+        for child in children.read_text().split():
+            os.kill(int(child), signal.SIGTERM)
+    else:
+        process.terminate()
     return await process.wait()
 
 
@@ -384,8 +397,9 @@ async def sync_cost(args: argparse.Namespace) -> dict[str, Any]:
     result = {}
     for mode in ("full", "normal"):
         work = Path(tempfile.mkdtemp(prefix="clusterboard-sync-"))
+        trace = work / "fsync.trace" if args.strace else None
         process, port = await start_server(
-            work / "s.db", work / "server.log", "--rate", "1000000", "--sync", mode
+            work / "s.db", work / "server.log", "--rate", "1000000", "--sync", mode, trace=trace
         )
         url = f"ws://127.0.0.1:{port}"
         facilitator, created = await _hello(url, {"type": "create_session", "seed": 1})
@@ -401,6 +415,12 @@ async def sync_cost(args: argparse.Namespace) -> dict[str, Any]:
             times.append(1000 * (time.perf_counter() - begun))
         elapsed = time.perf_counter() - started
         result[mode] = _summary(times) | {"per_second": round(args.commands / elapsed)}
+        synced = _fsyncs(trace)
+        result[mode]["concurrent"] = await concurrent_commands(url, args)
+        if trace is not None:
+            await asyncio.sleep(0.5)
+            count = _fsyncs(trace) - synced
+            result[mode]["concurrent"]["fsyncs"] = count  # the 80 set-up commands included
         for ws in (facilitator, player):
             await ws.close()
         await stop_server(process)
@@ -415,6 +435,39 @@ async def sync_cost(args: argparse.Namespace) -> dict[str, Any]:
         )
         store.close()
     return result
+
+
+async def concurrent_commands(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """``--clients`` facilitators of as many sessions, each sending ``extend`` round trips
+    one at a time, all at once: acknowledged commands a second of the whole server."""
+    facilitators, players = [], []
+    for n in range(args.clients):
+        ws, created = await _hello(url, {"type": "create_session", "seed": n})
+        join = {"type": "join", "code": created["code"], "team": "T", "name": "P"}
+        players.append((await _hello(url, join))[0])
+        for kind in ("start", "open_round"):
+            assert (await request(ws, {"type": kind, "id": kind}))["type"] == "ack"
+        facilitators.append(ws)
+    each = max(1, args.commands // args.clients)
+    times: list[float] = []
+
+    async def one(n: int, ws: ClientConnection) -> None:
+        for k in range(each):
+            begun = time.perf_counter()
+            reply = await request(ws, {"type": "extend", "id": f"c{n}-{k}", "seconds": 1})
+            assert reply["type"] == "ack", reply
+            times.append(1000 * (time.perf_counter() - begun))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(n, ws) for n, ws in enumerate(facilitators)))
+    elapsed = time.perf_counter() - started
+    for ws in (*facilitators, *players):
+        await ws.close()
+    return _summary(times) | {
+        "clients": args.clients,
+        "commands": each * args.clients,
+        "per_second": round(each * args.clients / elapsed),
+    }
 
 
 class Killable:
@@ -591,6 +644,13 @@ def _health(port: int) -> dict[str, Any]:
         return json.load(response)
 
 
+def _fsyncs(trace: Path | None) -> int:
+    if trace is None or not trace.exists():
+        return 0
+    lines = trace.read_text().splitlines()
+    return sum(1 for line in lines if "sync(" in line and "resumed>" not in line)
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
@@ -617,6 +677,8 @@ def main() -> int:
     kill_parser.add_argument("--seed", type=int, default=1)
     sync_parser = commands.add_parser("sync")
     sync_parser.add_argument("--commands", type=int, default=300)
+    sync_parser.add_argument("--clients", type=int, default=20, help="concurrent sessions")
+    sync_parser.add_argument("--strace", action="store_true", help="count the fsyncs (strace)")
     args = parser.parse_args()
     run = {"fuzz": fuzz, "readers": readers, "sync": sync_cost, "kills": kills}[args.command]
     result = asyncio.run(run(args))

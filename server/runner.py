@@ -1,7 +1,11 @@
 """One writer per session: a task that feeds the session core one command at a time.
 
 For each command: the core decides; an accepted command is appended to the
-event log; only then is anything sent (append before acknowledge). The runner
+event log; only then is anything sent (append before acknowledge). The appends
+of one event-loop turn, every session's, share one commit (``Store`` group
+commit): a step waits for that commit before its messages go out, and so does
+any later step of the same session in that turn, so nothing a client sees rests
+on a command not yet on the disk. The runner
 also keeps the session's clock: it arms a timer for the deadline and queues the
 resolution of a round that entered ``resolving``.
 """
@@ -54,6 +58,7 @@ class SessionRunner:
         self.paused = False  # the log cannot be written: changes wait until it can
         self.probing: asyncio.Task[None] | None = None
         self.last_active = time.time()  # when the last command was logged
+        self.uncommitted = 0  # steps handled, waiting for the group commit to be sent
         self.task = asyncio.get_running_loop().create_task(self.run())
         self.task.add_done_callback(self._ended)
         self.schedule()
@@ -80,10 +85,10 @@ class SessionRunner:
         while True:
             command, done = await self.queue.get()
             try:
-                step = self.apply(command)
+                step = self.apply(command, done)
             except Exception:  # one message's failure never ends the session
                 step = self.contain(command)
-            if done is not None and not done.done():
+            if step is not None and done is not None and not done.done():
                 done.set_result(step)
 
     def contain(self, command: Command) -> Step:
@@ -157,8 +162,9 @@ class SessionRunner:
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
 
-    def apply(self, command: Command) -> Step:
-        """Handle one command: decide, log, then send."""
+    def apply(self, command: Command, done: asyncio.Future[Step] | None = None) -> Step | None:
+        """Handle one command: decide, log, then send; None when the sending waits for
+        the group commit (then ``done`` gets the step after it)."""
         if command.message.type == "resolve":
             self.resolving = False  # applied or refused: schedule() starts another if needed
         if self.broken:
@@ -167,12 +173,35 @@ class SessionRunner:
             return self.refuse_paused(command)
         started = time.time()
         step = self.session.handle(command)
+        if step.record is None and not self.uncommitted:
+            self.finish(command, step, started)
+            return step
         if step.record is not None and not self.persist(step):
             return self.refuse_paused(command)
+        self.uncommitted += 1
+
+        def committed(error: str | None) -> None:
+            self.uncommitted -= 1
+            result = step
+            try:
+                if error is None:
+                    self.finish(command, step, started)
+                else:
+                    if not self.paused and not self.broken:
+                        self.pause(error)
+                    result = self.refuse_paused(command)
+            except Exception:
+                result = self.contain(command)
+            if done is not None and not done.done():
+                done.set_result(result)
+
+        self.server.store.after_commit(committed)
+        return None
+
+    def finish(self, command: Command, step: Step, started: float) -> None:
         self.deliver(step, command)
         self.report(command, step, started)
         self.schedule()
-        return step
 
     def persist(self, step: Step) -> bool:
         session, record = self.session, step.record
@@ -187,10 +216,13 @@ class SessionRunner:
                 session.deadline,
                 row,
                 rounds,
+                defer=True,
             )
             self.last_active = time.time()
         except Exception as error:  # the log is the truth: pause until it can be written
-            self.pause(str(error))
+            self.server.store.abort_group(str(error))  # the turn's other appends too
+            if not self.paused and not self.broken:
+                self.pause(str(error))
             return False
         return True
 

@@ -13,18 +13,31 @@ server nor a power cut loses an acknowledged command. ``durable=False``
 (``--sync normal``) skips the fsync of each commit: a killed server still loses
 nothing, a power cut may lose the last second of commands.
 
+Group commit: the session runners append with ``defer`` and a callback. The
+appends of one event-loop turn go into one transaction, committed (one fsync)
+at the start of the next turn, and only then are their callbacks called, which
+send the acknowledgements: still no acknowledgement before its fsync. A failed
+commit rolls the whole group back and tells every callback why. Any other write
+commits the open group first.
+
 A database that cannot be opened, read or written raises ``StoreError`` with a
 one-line reason naming the file (and, for a bad event row, its session and seq).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import secrets
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+Committed = Callable[[str | None], None]  # called with None once committed, else why not
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -104,6 +117,10 @@ class Store:
 
     def __init__(self, path: str | Path, durable: bool = True) -> None:
         self.path = str(path)
+        self.lock = threading.RLock()  # the probe runs in a thread; a group spans a turn
+        self.group: list[Committed] = []  # callbacks of the appends not yet committed
+        self.grouping = False  # the lock is held for an open group
+        self.commit_due: asyncio.Handle | None = None
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -123,7 +140,7 @@ class Store:
     def probe(self) -> None:
         """Write and remove 64 KiB, about a resolution's records: raise sqlite3.Error if the
         database cannot be written (read-only, disk full, gone)."""
-        with self.db:
+        with self.lock, self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
                 "INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', zeroblob(65536))"
@@ -138,7 +155,62 @@ class Store:
         return True
 
     def close(self) -> None:
+        self.commit_group()
         self.db.close()
+
+    # ------------------------------------------------------------ group commit
+
+    def after_commit(self, then: Committed) -> None:
+        """Call ``then`` once what was appended so far is committed (or has failed)."""
+        self.group.append(then)
+        if self.commit_due is None:
+            self.commit_due = asyncio.get_running_loop().call_soon(self.commit_group)
+
+    def _open_group(self) -> None:
+        if not self.grouping:
+            self.lock.acquire()
+            self.grouping = True
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+
+    def commit_group(self) -> None:
+        """Commit the open group (one fsync), then call its callbacks, in order."""
+        if self.commit_due is not None:
+            self.commit_due.cancel()
+            self.commit_due = None
+        waiting, self.group = self.group, []
+        error = None
+        try:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+        except sqlite3.Error as failure:
+            error = describe(failure)
+            self._rollback()
+        finally:
+            self._release()
+        for then in waiting:
+            then(error)
+
+    def abort_group(self, reason: str) -> None:
+        """Roll the open group back and tell its callbacks why."""
+        if self.commit_due is not None:
+            self.commit_due.cancel()
+            self.commit_due = None
+        waiting, self.group = self.group, []
+        self._rollback()
+        self._release()
+        for then in waiting:
+            then(reason)
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    def _release(self) -> None:
+        if self.grouping:
+            self.grouping = False
+            self.lock.release()
 
     def secret(self) -> bytes:
         """Return this database's secret (made once), the key of derived tokens."""
@@ -155,7 +227,8 @@ class Store:
 
     def create(self, record: dict[str, Any], phase: str) -> None:
         """Store a new session and its first record in one transaction."""
-        with self.db:
+        self.commit_group()
+        with self.lock, self.db:
             self.db.execute("BEGIN")
             self.db.execute(
                 "INSERT INTO sessions (id, code, created, phase) VALUES (?, ?, ?, ?)",
@@ -171,24 +244,45 @@ class Store:
         deadline: float | None,
         resolved: tuple[int, int, str] | None = None,
         round_row: RoundRow | None = None,
+        defer: bool = False,
     ) -> None:
-        """Append one accepted command, the phase and deadline after it, and a round's record."""
-        finished = 1 if phase == "finished" else 0
-        with self.db:
+        """Append one accepted command, the phase and deadline after it, and a round's record.
+
+        With ``defer`` the append joins the open group, committed at the next turn of
+        the event loop (``after_commit`` waits for it); on an error the caller aborts
+        the group."""
+        if defer:
+            self._open_group()
+            self._append(session_id, record, phase, deadline, resolved, round_row)
+            return
+        self.commit_group()
+        with self.lock, self.db:
             self.db.execute("BEGIN")
-            self._insert(session_id, record)
+            self._append(session_id, record, phase, deadline, resolved, round_row)
+
+    def _append(
+        self,
+        session_id: str,
+        record: dict[str, Any],
+        phase: str,
+        deadline: float | None,
+        resolved: tuple[int, int, str] | None,
+        round_row: RoundRow | None,
+    ) -> None:
+        finished = 1 if phase == "finished" else 0
+        self._insert(session_id, record)
+        self.db.execute(
+            "UPDATE sessions SET phase = ?, deadline = ?, finished = ? WHERE id = ?",
+            (phase, deadline, finished, session_id),
+        )
+        if resolved is not None:
             self.db.execute(
-                "UPDATE sessions SET phase = ?, deadline = ?, finished = ? WHERE id = ?",
-                (phase, deadline, finished, session_id),
+                "INSERT OR REPLACE INTO hashes (session_id, resolution, round, hash) "
+                "VALUES (?, ?, ?, ?)",
+                (session_id, *resolved),
             )
-            if resolved is not None:
-                self.db.execute(
-                    "INSERT OR REPLACE INTO hashes (session_id, resolution, round, hash) "
-                    "VALUES (?, ?, ?, ?)",
-                    (session_id, *resolved),
-                )
-            if round_row is not None:
-                self._insert_round(session_id, round_row)
+        if round_row is not None:
+            self._insert_round(session_id, round_row)
 
     def _insert_round(self, session_id: str, row: RoundRow) -> None:
         self.db.execute(
@@ -208,7 +302,8 @@ class Store:
 
     def add_rounds(self, session_id: str, rows: list[RoundRow]) -> None:
         """Write round records for a session logged before they existed (an upgrade)."""
-        with self.db:
+        self.commit_group()
+        with self.lock, self.db:
             self.db.execute("BEGIN")
             for row in rows:
                 self._insert_round(session_id, row)
@@ -239,7 +334,8 @@ class Store:
 
     def archive(self, session_id: str, archived: bool = True) -> None:
         """Mark an idle session archived (kept, not started again until someone resumes it)."""
-        with self.db:
+        self.commit_group()
+        with self.lock, self.db:
             self.db.execute("BEGIN")
             self.db.execute(
                 "UPDATE sessions SET archived = ? WHERE id = ?", (int(archived), session_id)
