@@ -288,7 +288,9 @@ class Case:
 
     @property
     def passed(self) -> bool:
-        return self.resolve.median <= self.target_ms
+        """Within the target on the median round and on the first, full-size one: most
+        later rounds may be dormant years of wound-up clusters, which cost little."""
+        return max(self.resolve.median, self.first_round.median) <= self.target_ms
 
 
 def summarise(
@@ -353,7 +355,11 @@ def table(cases: list[Case]) -> str:
             f"| {_ms(case.resolve.p90)} | {_ms(case.resolve.minimum)} "
             f"| ≤ {case.target_ms:g} ms | **{verdict(case)}** |"
         )
-        rows = [("`team_view`", case.view), ("strategy decision", case.decide)]
+        rows = [
+            ("`resolve_round`, first round (full size)", case.first_round),
+            ("`team_view`", case.view),
+            ("strategy decision", case.decide),
+        ]
         if case.repeats > 1:
             rows.insert(0, ("`resolve_round`, first run only", case.single))
         for label, stat in rows:
@@ -480,7 +486,8 @@ Reproduce with:
 
 {table(cases)}
 
-Targets, on the median round: one team with {team.nominal_members:,} members in at most \
+Targets, on the median round and on the first round (every cluster at its full size): \
+one team with {team.nominal_members:,} members in at most \
 {team.target_ms:g} ms; a session of {session.teams} teams with {session.nominal_members} members \
 each in at most {session.target_ms:g} ms for all {session.teams} teams. \
 The session's view and decision rows add up all {session.teams} teams of a round.

@@ -139,7 +139,7 @@ def reputation(
         return 0.0
     praise = float(engagement[member].sum())
     anger = economy.members.grievance_voice * float(grievance[present & ~member].sum())
-    return max(praise - anger, 0.0) / float(member.sum())
+    return max(praise - anger, 0.0) / float(np.count_nonzero(member))
 
 
 def fade_grievance(grievance: np.ndarray, economy: Economy) -> np.ndarray:
@@ -219,11 +219,11 @@ def departures(
     contact_gap = rules.contact_weight * (1.0 - appraisal.contact)
     value_gap = rules.value_weight * (1.0 - appraisal.value)
     contact_share = contact_gap / np.maximum(contact_gap + value_gap, 1e-9)
-    terms = (  # one per LEAVE_REASONS
+    terms: tuple[np.ndarray | float, ...] = (  # one per LEAVE_REASONS
         rules.excess_fee_leave * appraisal.excess,
         disengaged * contact_share,
         disengaged * (1.0 - contact_share),
-        np.full(engagement.shape, max(hardship, 0.0)),
+        max(hardship, 0.0),  # the same for every organization
         base,
     )
     total = terms[0] + terms[1]  # summed in order, as a sum over the stacked terms adds
@@ -238,10 +238,10 @@ def departures(
     return Departures(leaving, reason, refused)
 
 
-def _first_largest(terms: tuple[np.ndarray, ...]) -> np.ndarray:
+def _first_largest(terms: tuple[np.ndarray | float, ...]) -> np.ndarray:
     """Return, per organization, the index of its largest term (the first of equals),
     as ``np.argmax`` over the stacked terms gives it, without stacking them."""
-    reason = np.zeros(terms[0].shape, dtype=np.intp)
+    reason = np.zeros(np.shape(terms[0]), dtype=np.intp)
     best = terms[0]
     for index, term in enumerate(terms[1:], start=1):
         larger = term > best
@@ -271,8 +271,8 @@ def remember(
     by_reason = np.array(
         [rules.grievance_price, rules.grievance_neglect, rules.grievance_neglect, 0.0, 0.0]
     )
-    members = int((paying | leaving.leaving).sum())
-    refused = float(leaving.refused.sum()) / members if members else 0.0
+    members = int(np.count_nonzero(paying | leaving.leaving))
+    refused = float(np.count_nonzero(leaving.refused)) / members if members else 0.0
     walkout = max(refused - rules.walkout_noticed, 0.0)
     resented = (
         grievance

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -67,8 +67,7 @@ def _name(segment: Segment, count: int) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     """A candidate item of the feed; only the items kept become ``NewsItem`` models."""
 
     topic: Topic

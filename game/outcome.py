@@ -63,6 +63,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
     level = stress(year.revenue, year.families, runway, loan, finance)
     net_cash = cash - loan - fund.future_cofinancing(year.aged, scenario)
     mean_e = mean_where(orgs.engagement, member)
+    members = int(np.count_nonzero(member))
     capacity, demand = float(year.workload.capacity), float(year.workload.demand)
     components = {
         "impact": impact_component(
@@ -76,7 +77,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         "sustainability": sustainability_component(
             net_cash, costs_total, revenue_total - year.share_sales, level, finance
         ),
-        "engagement": engagement_component(mean_e, int(member.sum()), state.start_members),
+        "engagement": engagement_component(mean_e, members, state.start_members),
         "diversification": diversification_component(concentration(families)),
     }
     if wound_up:
@@ -112,7 +113,7 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
     )
     new_state = age_events(new_state)
     members_report = MemberReport(
-        total=int(member.sum()),
+        total=members,
         by_segment=mem.count_by_segment(member, orgs.segment),
         joined=mem.count_by_segment(year.joining.joining, orgs.segment),
         left=mem.count_by_segment(leaving_mask, orgs.segment),

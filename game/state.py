@@ -180,7 +180,7 @@ class ClusterState:
 
     @property
     def members(self) -> int:
-        return int(self.organizations.member.sum())
+        return int(np.count_nonzero(self.organizations.member))
 
 
 _PLAIN = frozenset({float, int, str, bool, type(None)})  # JSON as they are (not subclasses)
