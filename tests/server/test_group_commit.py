@@ -91,3 +91,51 @@ def test_bursts_share_commits_and_every_ack_is_committed_before_it_is_sent(tmp_p
     run(main())
     assert unseen == []  # every ack found its command committed when it was sent
     reader.close()
+
+
+def test_a_group_the_disk_refuses_is_refused_whole_and_nothing_of_it_is_kept(tmp_path) -> None:
+    """Bursts from several players while the log's last page fills (SQLite's page limit
+    stands in for the disk): every command is acked and logged, or refused as
+    unavailable and absent from the log and the state; then space comes back."""
+    db = tmp_path / "full.db"
+
+    async def main() -> None:
+        async with serving(db, store_retry=0.1, **FAST) as (server, url):
+            facilitator, created = await first(url, {"type": "create_session", "seed": 3})
+            players = []
+            for n in range(4):
+                join = {"type": "join", "code": created["code"], "team": f"T{n}", "name": "P"}
+                players.append((await first(url, join))[0])
+            for kind in ("start", "open_round"):
+                await facilitator.send(json.dumps({"type": kind, "id": kind}))
+                await acks(facilitator, {kind})
+            store = server.store.db
+            store.execute("VACUUM")
+            pages = store.execute("PRAGMA page_count").fetchone()[0]
+            store.execute(f"PRAGMA max_page_count = {pages + 3}")  # a few groups fit
+            events = store.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+            replies = []
+            for burst in range(12):
+                waiting = []
+                for n, ws in enumerate(players):
+                    ids = {f"b{burst}-{n}-{k}" for k in range(10)}
+                    for mid in sorted(ids):
+                        edit = {"type": "edit_draft", "id": mid, "round": 1, "changes": {}}
+                        await ws.send(json.dumps(edit))
+                    waiting.append(acks(ws, ids))
+                replies += [r for got in await asyncio.gather(*waiting) for r in got]
+            acked = [r for r in replies if r["type"] == "ack"]
+            refused = [r for r in replies if r["type"] == "error"]
+            assert acked and refused, "the page limit did not bite"
+            assert {r["code"] for r in refused} == {"unavailable"}
+            logged = store.execute("SELECT COUNT(*) FROM events").fetchone()[0] - events
+            assert logged == len(acked)  # nothing refused was kept
+            store.execute("PRAGMA max_page_count = 1073741823")  # space is back
+            for n, ws in enumerate(players):
+                await ws.send(json.dumps({"type": "get_view", "id": f"v{n}"}))
+            views = [(await acks(ws, {f"v{n}"}))[0] for n, ws in enumerate(players)]
+            assert sum(v["draft_version"] for v in views) == len(acked)
+            for ws in (facilitator, *players):
+                await ws.close()
+
+    run(main())
