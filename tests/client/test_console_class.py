@@ -83,7 +83,12 @@ def test_a_console_closed_mid_round_is_reopened_with_resume_and_the_game_complet
             await _until([first], lambda: first.model.phase == "briefing")
             click(first, "open")
             await _until([first], lambda: first.model.phase in ("decisions", "results"))
-            opened = next(m for m in player.messages if m.get("timer", {}).get("round") == 1)
+            opened = await player.wait_for(  # the player's view may come after the console's
+                lambda c: next(
+                    (m for m in c.messages if m.get("timer", {}).get("round") == 1), None
+                ),
+                WAIT,
+            )
             assert opened["timer"]["remaining"] <= 45.0  # not the 10:00 default
 
             first.close()  # the facilitator's window is closed in the middle of the round

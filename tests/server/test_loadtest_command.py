@@ -67,7 +67,8 @@ def test_a_tiny_class_workload_reports_every_figure_without_errors() -> None:
     assert kinds["submitted"] == 8 * 2
     assert report["bytes_per_player_round"] > report["results_frame_bytes"] > 0
     assert report["bytes_per_facilitator_round"] > 0
-    assert report["wire_bytes_per_player_round"] >= report["bytes_per_player_round"]
+    # the server compresses messages of 256 bytes or more (permessage-deflate, "fresh")
+    assert 0 < report["wire_bytes_per_player_round"] < report["bytes_per_player_round"]
     assert report["bytes_per_player_join"] > 0
 
     assert finite(report["server_cpu_ms_per_participant_round"])
