@@ -125,7 +125,7 @@ class Streams:
         added = {
             str(i): packed_json(item)
             for i, item in enumerate(items)
-            if i >= len(held.items) or held.items[i] is not item
+            if i >= len(held.items) or (held.items[i] is not item and held.items[i] != item)
         }
         for i in range(len(items), len(held.items)):
             added[str(i)] = None
