@@ -120,7 +120,8 @@ export class Connection {
     const seed = message.type === "facilitator_state" ? /"seed":\s*(\d+)/.exec(text) : null;
     if (seed) message.config.seed_text = seed[1];
     const entry = message.reply_to ? this.pending.get(message.reply_to) : undefined;
-    if (entry && ["ack", "welcome", "error"].includes(message.type)) {
+    // a request is answered by its ack, welcome or error, or (resync, get_view) by a view
+    if (entry && (["ack", "welcome", "error"].includes(message.type) || VIEWS.includes(message.type))) {
       this.pending.delete(message.reply_to);
       if (message.type === "error") entry.reject(new ServerError(message));
       else entry.resolve(message);

@@ -131,3 +131,51 @@ def test_the_browser_rebuilds_the_views_the_python_library_rebuilds(tmp_path: Pa
         )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout) == python_rebuilds(lines), connection
+
+
+GAP = """
+import { Connection } from "%s";
+const connection = new Connection({ hello: () => null, onMessage: (m) => seen.push(m) });
+const seen = [];
+const asked = [];
+connection.request = (message) => { asked.push(message); return new Promise(() => {}); };
+const full = { type: "public_state", reply_to: null, version: 4, timer: { phase: "lobby" },
+  teams: [], leaderboard: [], newspaper: null, history: [], facilitator_present: true,
+  announcement: null };
+connection.receive(JSON.stringify(full));
+connection.receive(JSON.stringify({ type: "patch", view: "public_state", base: 4, version: 6,
+  patch: { teams: ["North"] }, removed: [] }));
+connection.receive(JSON.stringify({ type: "patch", view: "public_state", base: 7, version: 9,
+  patch: { teams: ["North", "South"] }, removed: [] }));  // 6 -> 7 was lost
+connection.receive(JSON.stringify({ type: "patch", view: "public_state", base: 9, version: 10,
+  patch: { announcement: "hi" }, removed: [] }));  // still waiting for the resync
+connection.receive(JSON.stringify({ ...full, version: 10, teams: ["North", "South"],
+  announcement: "hi", reply_to: "r" }));
+connection.receive(JSON.stringify({ type: "patch", view: "public_state", base: 10, version: 11,
+  patch: { timer: { phase: "briefing" } }, removed: [] }));
+connection.receive(JSON.stringify({ type: "patch", view: "public_state", base: 9, version: 10,
+  patch: { announcement: "old" }, removed: [] }));  // overtaken by the full view: ignored
+process.stdout.write(JSON.stringify({ seen, asked, resyncs: connection.resyncs }));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="Node is not installed")
+def test_the_browser_asks_a_resync_on_a_gap_and_follows_on_after_it(tmp_path: Path) -> None:
+    script = tmp_path / "gap.mjs"
+    script.write_text(GAP % (WEB / "net.js").as_uri())
+    result = subprocess.run(
+        [NODE, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["asked"] == [{"type": "resync", "view": "public_state"}]  # once, not per patch
+    assert out["resyncs"] == 1
+    shown = [
+        (m["version"], m["teams"], m["timer"]["phase"], m["announcement"]) for m in out["seen"]
+    ]
+    assert shown == [
+        (4, [], "lobby", None),
+        (6, ["North"], "lobby", None),
+        (10, ["North", "South"], "lobby", "hi"),
+        (11, ["North", "South"], "briefing", "hi"),
+    ]
