@@ -1,4 +1,5 @@
-"""Per-organization columns that follow from the fixed ``segment`` column alone.
+"""Column helpers of the year: what follows from the fixed ``segment`` column, and two
+cheaper spellings of numpy calls that give the very same numbers.
 
 A team's ``segment`` column never changes during a game, and every state of the
 game shares the one read-only array (``game.state.FIXED_COLUMNS``). What follows
