@@ -237,6 +237,7 @@ class Client:
                 "draft_version": message["version"],
                 "problems": message["problems"],
                 "forecast": message.get("forecast"),
+                "forecast_pending": message.get("forecast_pending", False),
             }
         state = self.team_state
         if (
@@ -244,7 +245,10 @@ class Client:
             and state is not None
             and message["version"] == state["draft_version"]
         ):
-            state["forecast"] = message["forecast"]  # owed by a draft that said it would follow
+            # owed by a draft or a view that said it would follow
+            state |= {"forecast": message["forecast"], "forecast_pending": False}
+        if kind == "submitted" and state is not None:
+            state["forecast_pending"] = False  # a submitted draft gets no forecast
         if kind == "submitted" and self.team_state is not None:
             self.team_state["submission"] = message["submission"]
         if kind == "welcome":

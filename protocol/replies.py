@@ -160,6 +160,9 @@ class TeamState(Reply):
     forecast: Forecast | None = Field(
         None, description="Next year under the shared draft (no random events); while deciding."
     )
+    forecast_pending: bool = Field(
+        False, description="The draft's forecast is being computed; a `forecast` message follows."
+    )
     version: int = Field(
         0, description="The view's version: a `patch` with this `base` applies to it."
     )
@@ -176,12 +179,14 @@ class DraftChanged(BaseModel):
     problems: list[ErrorDetail]
     forecast: Forecast | None = Field(None, description="Next year under this draft.")
     forecast_pending: bool = Field(
-        False, description="The forecast of this version follows in a `forecast` message."
+        False,
+        description="A `forecast` message follows once the draft has settled (for the version "
+        "then current).",
     )
 
 
 class ForecastReady(BaseModel):
-    """The forecast of a draft version whose `draft` message said it would follow."""
+    """The forecast of a draft version that a `draft` or `team_state` said would follow."""
 
     type: Literal["forecast"] = "forecast"
     round: int

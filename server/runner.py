@@ -23,16 +23,26 @@ from websockets.asyncio.server import broadcast
 from protocol.errors import InternalError, ProtocolError, Unavailable
 from protocol.phases import Phase
 from protocol.replies import Error
-from server import logs
+from server import forecasting, logs
+from server.forecasting import Computed, ForecastJob
 from server.presence import Presence
 from server.resolution import Job
-from server.session import Command, Flush, Resolve, RulesSwitch, Session, Step, Tick
+from server.session import (
+    Command,
+    Flush,
+    ForecastDone,
+    Resolve,
+    RulesSwitch,
+    Session,
+    Step,
+    Tick,
+)
 from server.snapshot import round_row
 
 if TYPE_CHECKING:
     from server.app import Server
 
-READ_ONLY = frozenset({"get_view", "spectate", "resume", "disconnect", "flush"})
+READ_ONLY = frozenset({"get_view", "spectate", "resume", "disconnect", "flush", "forecast_done"})
 LOGGED_EVENTS = {
     "join": "joined",
     "submit": "submitted",
@@ -52,6 +62,8 @@ class SessionRunner:
         self.resolving = False  # a resolution is scheduled, running, or its result queued
         self.resolution: asyncio.Task[None] | None = None  # the job, while it runs
         self.job: tuple[float, float] | None = None  # when the job started, and took (s)
+        self.forecasting: set[asyncio.Task[None]] = set()  # forecast jobs out, not back
+        self.forecasts_computed = 0
         self.broken = False
         self.stopping = False
         self.dead = False  # the task ended without ``stop``: the supervisor rebuilds it
@@ -158,6 +170,8 @@ class SessionRunner:
             self.flushing[1].cancel()
         if self.resolution is not None:
             self.resolution.cancel()
+        for task in list(self.forecasting):
+            task.cancel()
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
@@ -173,6 +187,7 @@ class SessionRunner:
             return self.refuse_paused(command)
         started = time.time()
         step = self.session.handle(command)
+        self.start_forecasts(command.now)
         if step.record is None and not self.uncommitted:
             self.finish(command, step, started)
             return step
@@ -393,6 +408,25 @@ class SessionRunner:
             result = None  # the core resolves the round itself
         self.job = (started, time.perf_counter() - started)
         self.enqueue(Command(time.time(), Resolve(), result=result))
+
+    def start_forecasts(self, now: float) -> None:
+        """Run the forecasts the session says are due, each in a worker process (in this
+        one with no workers); each comes back as a ``forecast_done`` command."""
+        for job in self.session.take_forecasts(now):
+            task = asyncio.get_running_loop().create_task(self._run_forecast(job))
+            self.forecasting.add(task)
+            task.add_done_callback(self.forecasting.discard)
+
+    async def _run_forecast(self, job: ForecastJob) -> None:
+        try:
+            computed = await self.server.workers.run(job, forecasting.run)
+            if computed is None:  # a worker failed: forecast here
+                computed = forecasting.run(job)
+            self.forecasts_computed += 1
+        except Exception:
+            logs.log.exception("forecast_failed", extra={"fields": {"session": job.key[0]}})
+            computed = Computed(job.key, None, ok=False)  # the core forgets it was running
+        self.enqueue(Command(time.time(), ForecastDone(), result=computed))
 
     def _flush(self) -> None:
         self.flushing = None

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from game.decisions import Decisions
+from game.forecast import Forecast
 from game.match import with_rounds
 from game.round import rules_id
 from game.rules import check_decisions
@@ -67,6 +68,8 @@ from protocol.replies import (
     Welcome,
 )
 from server import controls, views
+from server.forecasting import Computed, ForecastJob
+from server.forecasting import Key as ForecastKey
 from server.presence import Presence
 from server.resolution import Job, Packed
 from server.rounds import RoundHash, RoundRecord, session_hash
@@ -75,7 +78,8 @@ from server.teams import FACILITATOR, SPECTATOR, Player, Principal, Team, team_k
 from server.teams import Submitted as SubmittedRecord
 
 log = logging.getLogger("clusterboard.server")
-FORECAST_EVERY = 1.0  # seconds of command clock between two forecasts sent to one team
+SETTLE = 0.75  # seconds of command clock a draft stays unedited before its forecast is due
+FORECASTS_KEPT = 256  # per session: a few per team and draft version
 TIMER_EVERY = 0.5  # seconds of command clock between two "waiting for" timers
 INTERNAL = ("tick", "resolve", "rules_switch")  # commands of the server itself, never a client's
 
@@ -90,6 +94,12 @@ class Flush(Message):
     """The server sends what it held back (a forecast, a timer); never logged."""
 
     type: Literal["flush"] = "flush"
+
+
+class ForecastDone(Message):
+    """A forecast the shell computed comes back (in ``Command.result``); never logged."""
+
+    type: Literal["forecast_done"] = "forecast_done"
 
 
 class Resolve(Message):
@@ -120,7 +130,7 @@ class Command:
     actor: str | None = None  # the sender as logged; set when replaying
     token_hash: str | None = None
     token: str | None = None  # a new raw token, echoed once in the welcome, never logged
-    result: Any = None  # a resolve's job run elsewhere (server.resolution.Result), never logged
+    result: Any = None  # a job's result (resolution.Result, forecasting.Computed), never logged
 
 
 @dataclass(frozen=True)
@@ -207,11 +217,11 @@ class Session:
         self.hashes: list[RoundHash] = []
         self.last_record: RoundRecord | None = None
         self.announcement = ""  # the facilitator's latest broadcast
-        self.forecasts: dict[tuple, Any] = {}  # views.team_forecast's, per draft version
+        self.forecasts: dict[ForecastKey, Forecast | None] = {}  # computed, per draft version
         self.streams = Streams(self)  # the last view each audience was sent, for patches
         # what the session holds back and sends at a flush (outputs only, never logged)
-        self.forecast_sent: dict[str, float] = {}  # team key -> when its last forecast went
-        self.forecast_pending: set[str] = set()  # teams whose last draft's forecast is owed
+        self.forecast_due: dict[str, float] = {}  # team key -> when its draft's forecast is due
+        self.forecast_running: set[ForecastKey] = set()  # jobs handed to the shell, not back
         self.timer_sent = float("-inf")
         self.timer_dirty = False
         self.present: set[str] = set()  # players connected at some point of the open round
@@ -356,7 +366,6 @@ class Session:
     def push_team(self, team: Team, now: float) -> None:
         """Send the team what changed in its view (a patch; server/streams.py)."""
         if self.recipients(To("team", team.key)):
-            self.forecast_pending.discard(team.key)  # the view carries the fresh forecast
             self.streams.push("team_state", team.key, To("team", team.key), now)
 
     def push_public(self, now: float) -> None:
@@ -568,15 +577,15 @@ class Session:
         self.accept(command, principal)
         problems = views.problems(draft, team.open_state, self)  # type: ignore[arg-type]
         forecast, pending = None, False
-        if not problems:  # a fast editor gets the forecast of their last version, later
-            if command.now - self.forecast_sent.get(team.key, float("-inf")) >= FORECAST_EVERY:
-                forecast = views.team_forecast(self, team)
-                self.forecast_sent[team.key] = command.now
+        self.forecast_due.pop(team.key, None)
+        if not problems:  # computed once the draft has been quiet for SETTLE seconds
+            key = self.forecast_key(team)
+            if key in self.forecasts:
+                forecast = self.forecasts[key]
             else:
                 pending = True
-        self.forecast_pending.discard(team.key)
-        if pending:
-            self.forecast_pending.add(team.key)
+                if key not in self.forecast_running:
+                    self.forecast_due[team.key] = command.now + SETTLE
         changed = DraftChanged(
             round=self.round,
             draft=draft,
@@ -604,6 +613,7 @@ class Session:
         if command.message.decisions is not None and decisions != team.draft:
             team.draft, team.draft_version = decisions, team.draft_version + 1
         team.submission = SubmittedRecord(self.round, principal.actor or "", decisions)
+        self.forecast_due.pop(team.key, None)  # a draft submitted before it settled needs none
         self.accept(command, principal)
         submission = views.submission(team)
         self.send(To("team", team.key), Submitted(submission=submission))  # type: ignore[arg-type]
@@ -625,32 +635,98 @@ class Session:
             self.send(To("everyone"), TimerChanged(timer=views.timer(self, now)))
             self.timer_sent, self.timer_dirty = now, False
 
-    def send_forecasts(self, now: float) -> None:
-        """Send the owed forecasts whose team last got one long enough ago."""
-        for key in list(self.forecast_pending):
-            if now - self.forecast_sent.get(key, float("-inf")) < FORECAST_EVERY:
-                continue
-            self.forecast_pending.discard(key)
-            team = self.teams.get(key)
-            if team is None or team.open_state is None:
-                continue
-            forecast = views.team_forecast(self, team)
-            self.forecast_sent[key] = now
-            message = ForecastReady(round=self.round, version=team.draft_version, forecast=forecast)
-            self.send(To("team", key), message)
-
     def flush_due(self) -> float | None:
-        """When (command clock) the next flush has something to send; None if nothing."""
-        due = [
-            self.forecast_sent.get(k, float("-inf")) + FORECAST_EVERY for k in self.forecast_pending
-        ]
+        """When (command clock) the next flush has something to do; None if nothing."""
+        due = list(self.forecast_due.values())
         if self.timer_dirty:
             due.append(self.timer_sent + TIMER_EVERY)
         return min(due) if due else None
 
     def _flush(self, command: Command) -> None:
-        self.send_forecasts(command.now)
-        self.send_timer(command.now)
+        self.send_timer(command.now)  # and the shell takes the forecasts now due
+
+    # ------------------------------------------------------------ forecasts, computed elsewhere
+
+    def forecast_key(self, team: Team) -> ForecastKey:
+        return (
+            self.id,
+            team.key,
+            self.round,
+            self.practice,
+            team.draft_version,
+            tuple(self.cards),
+        )
+
+    def _forecast_wanted(self, team: Team) -> bool:
+        """True when the team's current draft deserves a forecast: the team decides this
+        round, the rules accept its draft, and it has not submitted that draft."""
+        if team.open_state is None or team.computer is not None or team.removed:
+            return False
+        submitted = team.submission
+        if (
+            submitted is not None
+            and submitted.round == self.round
+            and submitted.decisions == team.draft
+        ):
+            return False
+        return not check_decisions(team.draft, team.open_state, self.scenario)
+
+    def forecast_view(self, team: Team) -> tuple[Forecast | None, bool]:
+        """The forecast a view of the team carries, and whether it is pending. A view
+        asks for a forecast not yet computed: it is due now, unless the draft is still
+        settling or the job already runs; the view goes out marked pending."""
+        if team.open_state is None or team.computer is not None or team.removed:
+            return None, False
+        key = self.forecast_key(team)
+        if key in self.forecasts:
+            return self.forecasts[key], False
+        if key in self.forecast_running:
+            return None, True
+        if team.key in self.forecast_due:
+            return None, True
+        if not self._forecast_wanted(team):
+            return None, False
+        self.forecast_due[team.key] = float("-inf")  # asked: due at once
+        return None, True
+
+    def take_forecasts(self, now: float) -> list[ForecastJob]:
+        """The shell's call after each command: the forecast jobs due by ``now``, marked
+        running until their ``forecast_done`` comes back."""
+        jobs = []
+        for key, when in list(self.forecast_due.items()):
+            if when > now:
+                continue
+            del self.forecast_due[key]
+            team = self.teams.get(key)
+            if team is None or not self._forecast_wanted(team):
+                continue
+            job_key = self.forecast_key(team)
+            if job_key in self.forecasts or job_key in self.forecast_running:
+                continue
+            self.forecast_running.add(job_key)
+            state = team.open_state
+            jobs.append(ForecastJob(job_key, state, team.draft, self.scenario, self.weights))  # type: ignore[arg-type]
+        return jobs
+
+    def _forecast_done(self, command: Command) -> None:
+        """Keep a computed forecast; send it if its draft version is still the team's
+        (a stale one is dropped: the newer version's forecast is due or running)."""
+        computed: Computed = command.result
+        self.forecast_running.discard(computed.key)
+        if not computed.ok:
+            return
+        if len(self.forecasts) >= FORECASTS_KEPT:
+            self.forecasts.clear()
+        self.forecasts[computed.key] = computed.forecast
+        team = self.teams.get(computed.key[1])
+        if team is None or self.forecast_key(team) != computed.key:
+            return
+        if team.open_state is None or self.phase not in OPEN:
+            return
+        message = ForecastReady(
+            round=self.round, version=team.draft_version, forecast=computed.forecast
+        )
+        self.send(To("team", team.key), message)
 
     # ------------------------------------------------------------ the round's end
 
@@ -727,6 +803,7 @@ FIRST_HANDLERS: dict[str, Callable[[Session, Command], None]] = {
     "resume": Session._resume,
     "disconnect": Session._disconnect,
     "flush": Session._flush,
+    "forecast_done": Session._forecast_done,
 }
 # every other message: one handler each, next to ``protocol.phases.TABLE``'s rules for it
 HANDLERS: dict[str, Handler] = {
@@ -762,6 +839,7 @@ __all__ = [
     "Command",
     "Conflict",
     "Flush",
+    "ForecastDone",
     "Limits",
     "Outgoing",
     "Resolve",

@@ -11,7 +11,6 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from game.decisions import Decisions
-from game.forecast import Forecast, forecast
 from game.rules import check_decisions
 from game.scoring import game_score
 from game.state import ClusterState
@@ -39,8 +38,6 @@ from server.teams import Player, Team, unpack
 
 if TYPE_CHECKING:
     from server.session import Session
-
-FORECASTS_KEPT = 256  # per session: a few per team and draft version
 
 
 @functools.cache
@@ -109,6 +106,7 @@ def submission(team: Team) -> Submission | None:
 def team_state(session: Session, team: Team, now: float, full: bool = False) -> TeamState:
     """Return one team's private view."""
     state = team.current_state()
+    forecast, pending = session.forecast_view(team)
     return TeamState(
         timer=timer(session, now),
         team=team.name,
@@ -121,21 +119,9 @@ def team_state(session: Session, team: Team, now: float, full: bool = False) -> 
         problems=problems(team.draft, state, session) if team.open_state is not None else [],
         submission=submission(team),
         reports=team.all_reports() if full else None,
-        forecast=team_forecast(session, team),
+        forecast=forecast,
+        forecast_pending=pending,
     )
-
-
-def team_forecast(session: Session, team: Team) -> Forecast | None:
-    """Next year under the team's shared draft, computed once per draft version."""
-    if team.open_state is None or team.computer is not None or team.removed:
-        return None
-    key = (team.key, session.round, session.practice, team.draft_version, tuple(session.cards))
-    cache = session.forecasts
-    if key not in cache:
-        if len(cache) >= FORECASTS_KEPT:
-            cache.clear()
-        cache[key] = forecast(team.open_state, team.draft, session.scenario, session.weights)
-    return cache[key]
 
 
 def score(session: Session, team: Team) -> float:

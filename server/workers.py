@@ -1,4 +1,5 @@
-"""Worker processes for round resolutions, owned by the shell (the core never sees them).
+"""Worker processes for round resolutions and draft forecasts, owned by the shell (the
+core never sees them).
 
 A round's resolution is a pure job (``server.resolution``): the runner hands it to
 ``Workers.run``, which runs it in a process pool and returns its result while the
@@ -22,11 +23,13 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from server import logs, resolution
-from server.resolution import Job, Result
+from server.resolution import Job
 
 PARENT_CHECK = 0.5  # seconds between a worker's checks that its server is still there
 
@@ -78,16 +81,17 @@ class Workers:
             initargs=(os.getpid(),),
         )
 
-    async def run(self, job: Job) -> Result | None:
-        """Return the job's result; None when a worker failed (the failure is logged, and
-        the caller resolves the round in its own process)."""
+    async def run(self, job: Job | Any, function: Callable[[Any], Any] = resolution.run) -> Any:
+        """Return ``function(job)`` (a round's resolution unless told otherwise: a draft's
+        forecast is ``server.forecasting.run``); None when a worker failed (the failure is
+        logged, and the caller runs the job in its own process)."""
         if self.count == 0:
-            return resolution.run(job)
+            return function(job)
         pool = self.pool
         if pool is None:
             pool = self.pool = self._new_pool()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, resolution.run, job)
+            return await asyncio.get_running_loop().run_in_executor(pool, function, job)
         except BrokenProcessPool as error:
             reason = f"a worker process ended ({error})"
             if self.pool is pool:  # the next job gets a fresh pool

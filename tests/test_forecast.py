@@ -108,7 +108,8 @@ def test_nothing_to_forecast_for_a_refused_draft_or_a_wound_up_cluster() -> None
     assert forecast(state.evolve(wound_up=True), Decisions(), SCENARIO) is None
 
 
-def test_the_server_sends_the_forecast_with_the_draft_identical_for_teammates() -> None:
+def test_the_server_sends_the_forecast_of_a_settled_draft_identical_for_teammates() -> None:
+    from server.session import SETTLE
     from tests.server.harness import Table, messages_to
 
     table = Table(scenario="grow", rounds=3)
@@ -117,15 +118,28 @@ def test_the_server_sends_the_forecast_with_the_draft_identical_for_teammates() 
     table.facilitate(type="start")
     step = table.facilitate(type="open_round")
     opened = [m for m in messages_to(step, table.session, ana) if m.type == "team_state"]
-    assert opened[-1].forecast is not None and opened[-1].forecast.next_year.round == 1
+    assert opened[-1].forecast is None and opened[-1].forecast_pending  # it follows
+    (done,) = table.forecasts()
+    first = [m for m in messages_to(done, table.session, ana) if m.type == "forecast"]
+    assert len(first) == 1 and first[0].forecast.next_year.round == 1
+    table.now = 3.0
     step = table.send(ana, type="edit_draft", round=1, changes={"staffing": {"hire_fte": 2.0}})
     assert step.error is None
-    seen = [
-        [m for m in messages_to(step, table.session, c) if m.type == "draft"][-1].forecast
+    drafts = [
+        [m for m in messages_to(step, table.session, c) if m.type == "draft"][-1]
         for c in (ana, ben)
     ]
-    assert seen[0] == seen[1] and seen[0] is not None
-    assert seen[0].next_year.cash < opened[-1].forecast.next_year.cash
+    assert all(d.forecast is None and d.forecast_pending for d in drafts)
+    assert table.forecasts() == []  # not settled yet
+    table.now += SETTLE
+    (done,) = table.forecasts()
+    seen = [
+        [m for m in messages_to(done, table.session, c) if m.type == "forecast"][-1]
+        for c in (ana, ben)
+    ]
+    assert seen[0] == seen[1] and seen[0].forecast is not None
+    assert seen[0].version == drafts[0].version
+    assert seen[0].forecast.next_year.cash < first[0].forecast.next_year.cash
     team = table.session.teams["north"]
     expected = forecast(team.open_state, team.draft, table.session.scenario, table.session.weights)
-    assert seen[0] == expected
+    assert seen[0].forecast == expected

@@ -97,6 +97,15 @@ class Table:
         assert step.error is None, step.error
         return step
 
+    def forecasts(self) -> list[Step]:
+        """Play the shell: run the forecast jobs due now, in this process, and feed each
+        result back as the ``forecast_done`` command; return those commands' steps."""
+        from server import forecasting
+        from server.session import ForecastDone
+
+        jobs = self.session.take_forecasts(self.now)
+        return [self.run(ForecastDone(), result=forecasting.run(job)) for job in jobs]
+
     def resolve_if_needed(self) -> Step | None:
         if self.session.needs_resolution():
             from server.session import Resolve
