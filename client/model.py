@@ -215,11 +215,17 @@ class ClientModel:
             self._draft_changed(message)
         elif isinstance(message, ForecastReady) and self.team is not None:
             if message.version == self.team.draft_version:  # the draft on screen's own
-                self.team = self.team.model_copy(update={"forecast": message.forecast})
+                update = {"forecast": message.forecast, "forecast_pending": False}
+                self.team = self.team.model_copy(update=update)
         elif isinstance(message, Submitted) and self.team is not None:
             submission = message.submission
-            self.team = self.team.model_copy(
-                update={"submission": submission, "draft": submission.decisions}
+            self.team = self.team.model_copy(  # a submitted draft gets no forecast
+                update={
+                    "submission": submission,
+                    "draft": submission.decisions,
+                    "forecast_pending": self.team.forecast_pending
+                    and submission.decisions != self.team.draft,
+                }
             )
             self._settle(True)
         elif isinstance(message, PublicState):
@@ -257,6 +263,7 @@ class ClientModel:
                 "draft_version": message.version,
                 "problems": message.problems,
                 "forecast": message.forecast,
+                "forecast_pending": message.forecast_pending,
             }
         )
         self._settle(True)

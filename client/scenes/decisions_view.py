@@ -702,6 +702,11 @@ def _submit_panel(
     y += theme.px(6)
     if team.forecast is not None and model.deciding():
         y = _forecast(scene, surface, Rect(inner.x, y, inner.width, 0), team.forecast)
+    elif team.forecast_pending and model.deciding():  # computed once the draft settles
+        text(surface, theme, "FORECAST FOR THE SHARED DRAFT", (inner.x, y), 11, t.MUTED, True)
+        y += theme.px(18)
+        text(surface, theme, FORECAST_COMING, (inner.x, y), 12, t.FAINT)
+        y += theme.px(18)
     y += theme.px(4)
     problems = model.problems()
     if problems:
@@ -721,6 +726,9 @@ def _submit_panel(
         text(surface, theme, "The draft follows the rules.", (inner.x, y), 13, t.GREEN)
     label = "Submit changes" if model.submitted() else "Submit decisions"
     button(surface, theme, submit, label, scene.focus == "submit", primary=True, size=16)
+
+
+FORECAST_COMING = "forecast coming..."
 
 
 def forecast_lines(forecast: Any) -> list[str]:

@@ -212,3 +212,53 @@ def test_names_and_fields_are_the_servers_once_it_sends_labels(app: App) -> None
     finally:
         BOOK.reset()
     assert not SERVICE_NAMES["member_relations"].startswith("Server's ")
+
+
+def test_the_forecast_panel_says_a_forecast_is_coming_never_a_stale_one(
+    app: App, monkeypatch
+) -> None:
+    from client.scenes import decisions_view
+    from game.forecast import forecast
+    from protocol.replies import DraftChanged, ForecastReady
+
+    drawn: list[str] = []
+    real = decisions_view.text
+
+    def recording(surface, theme, words, *args, **kwargs):
+        drawn.append(words)
+        return real(surface, theme, words, *args, **kwargs)
+
+    monkeypatch.setattr(decisions_view, "text", recording)
+
+    def shown() -> list[str]:
+        drawn.clear()
+        app.frame()
+        return list(drawn)
+
+    def cash_lines(lines: list[str]) -> list[str]:
+        return [line for line in lines if line.startswith("Cash at the end of year")]
+
+    opening = team_state().model_copy(update={"forecast_pending": True})
+    app.model.apply(NetEvent("message", message=opening))  # a round opens: it follows
+    lines = shown()
+    assert decisions_view.FORECAST_COMING in lines and cash_lines(lines) == []
+    scenario = load_scenario("grow")
+    state = initial_state(scenario, 3)
+    first = forecast(state, Decisions(), scenario)
+    assert first is not None
+    app.model.apply(NetEvent("message", message=ForecastReady(round=1, version=0, forecast=first)))
+    lines = shown()
+    assert decisions_view.FORECAST_COMING not in lines and len(cash_lines(lines)) == 1
+    edited = DraftChanged(
+        round=1, draft=Decisions(), version=1, edited_by="p1", problems=[], forecast_pending=True
+    )
+    app.model.apply(NetEvent("message", message=edited))  # the old forecast is stale now
+    lines = shown()
+    assert decisions_view.FORECAST_COMING in lines and cash_lines(lines) == []
+    stale = ForecastReady(round=1, version=0, forecast=first)
+    app.model.apply(NetEvent("message", message=stale))  # an old version's: not shown
+    assert decisions_view.FORECAST_COMING in shown()
+    fresh = ForecastReady(round=1, version=1, forecast=first)
+    app.model.apply(NetEvent("message", message=fresh))
+    lines = shown()
+    assert decisions_view.FORECAST_COMING not in lines and len(cash_lines(lines)) == 1
