@@ -244,11 +244,17 @@ function receive(message) {
     case "draft":
       takeDraft(message);
       break;
-    case "forecast": // the forecast of a draft version whose message said it would follow
-      if (state.team && message.version === state.team.draft_version) state.team.forecast = message.forecast;
+    case "forecast": // the forecast of a draft version a draft or a view said would follow
+      if (state.team && message.version === state.team.draft_version) {
+        state.team.forecast = message.forecast;
+        state.team.forecast_pending = false;
+      }
       break;
     case "submitted":
-      if (state.team) state.team.submission = message.submission;
+      if (state.team) {
+        state.team.submission = message.submission;
+        state.team.forecast_pending = false; // a submitted draft gets no forecast
+      }
       announce("Your team's decisions are submitted.");
       break;
     case "timer":
@@ -318,6 +324,7 @@ function takeDraft(message) {
   team.draft_version = message.version;
   team.problems = message.problems;
   if ("forecast" in message) team.forecast = message.forecast;
+  team.forecast_pending = Boolean(message.forecast_pending); // it follows once the draft settles
   if (message.edited_by === state.seat.player) {
     state.inflight = state.inflight.filter((edit) => !edit.acked);
   } else {
@@ -871,7 +878,7 @@ function decisions() {
   const stateLine = h("p", { class: "state", id: "submit-state", role: "status" });
   const general = h("ul", { class: "problem", id: "general-problems" });
   const forecastBox = h("div", { class: "forecast", id: "forecast", role: "status" });
-  syncs.push(() => forecastBox.replaceChildren(...forecastLines(state.team.forecast)));
+  syncs.push(() => forecastBox.replaceChildren(...forecastLines(state.team.forecast, state.team.forecast_pending)));
   const panel = h("div", { class: "submit-panel" }, forecastBox, stateLine, general, submitButton);
   syncs.push(() => {
     const t = state.team;
@@ -909,7 +916,8 @@ function decisions() {
 
 // The server's forecast of next year under the shared draft (no random events), with its
 // warnings: it follows every edit, a teammate's too.
-function forecastLines(forecast) {
+function forecastLines(forecast, pending) {
+  if (pending) return [h("p", { class: "muted forecast-coming", text: "Forecast coming…" })];
   if (!forecast || !forecast.years?.length) return [h("p", { class: "muted", text: "No forecast for this draft." })];
   const share = (x) => `${Math.round(x * forecast.samples)} of ${forecast.samples} sample years`;
   const lines = [h("h3", { text: "Forecast for this draft" })];

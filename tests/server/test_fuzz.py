@@ -173,6 +173,7 @@ def answer(ws: ClientConnection) -> dict[str, Any]:
             "public_state",
             "facilitator_state",
             "patch",
+            "forecast",  # a draft's forecast, computed after the view that said it follows
         )
 
 
