@@ -21,6 +21,7 @@ from game.vocabulary import Family, FeeModel, FundingKind, Segment, ServiceLine
 StrategyFunction = Callable[[TeamView, Scenario, np.random.Generator], Decisions]
 L = ServiceLine
 FEE_MAXIMISER_MARKUP = 1.8  # a strategy's own choice, not a coefficient of the economy
+LEAN_TEAM_FTE = 1.0  # member_first shrinks to this team when its income no longer pays more
 
 
 def expected_fees(view: TeamView) -> float:
@@ -302,7 +303,9 @@ def member_first(view: TeamView, scenario: Scenario, rng: np.random.Generator) -
     )
 
 
-def unpaid_staff(view: TeamView, scenario: Scenario, lines: list[str]) -> bool:
+def unpaid_staff(
+    view: TeamView, scenario: Scenario, lines: list[str], keep_fte: float = 2.0
+) -> bool:
     """Return True when next year's income no longer pays the team and the cash is short.
 
     Any board that reads its accounts lets someone go then: income (public money
@@ -312,7 +315,7 @@ def unpaid_staff(view: TeamView, scenario: Scenario, lines: list[str]) -> bool:
     salary = scenario.economy.staff.salary_fte
     income = expected_income(view, scenario) - ending_soon(view, 1)
     now = fixed_costs(view, scenario, view.staff_fte, view.interns, lines)
-    return view.staff_fte > 2.0 and income < now - salary and view.cash < now
+    return view.staff_fte > keep_fte and income < now - salary and view.cash < now
 
 
 def capacity_staffing(
@@ -332,8 +335,9 @@ def capacity_staffing(
     """
     salary = scenario.economy.staff.salary_fte
     starving = services_budget < 0.8 * salary and utilisation(view) < 0.9
-    if (view.staff_fte > 2.0 and starving) or unpaid_staff(view, scenario, lines):
-        return Staffing(let_go_fte=1.0)
+    unpaid = unpaid_staff(view, scenario, lines, keep_fte=LEAN_TEAM_FTE)
+    if (view.staff_fte > 2.0 and starving) or unpaid:  # never below the lean team
+        return Staffing(let_go_fte=round(min(1.0, view.staff_fte - LEAN_TEAM_FTE), 2))
     room = staff_time_left(view, scenario, view.staff_fte, view.interns, lines, applying)
     per_fte = deliverable(float("inf"), weights, 1.0, scenario)  # EUR one FTE delivers
     short = services_budget > room * per_fte
