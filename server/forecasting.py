@@ -22,6 +22,8 @@ from game.state import ClusterState
 
 # session, team key, round, practice, draft version, the cards in force
 Key = tuple[str, str, int, bool, int, tuple[str, ...]]
+SCENARIOS_KEPT = 16  # per process: the scenarios its jobs came with, by rules id
+_scenarios: dict[str, Scenario] = {}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class ForecastJob:
     decisions: Decisions
     scenario: Scenario
     weights: dict[str, float]
+    rules: str = ""  # game.round.rules_id of the scenario: the same rules, the same scenario
 
 
 @dataclass(frozen=True)
@@ -49,5 +52,18 @@ class Computed:
 def run(job: ForecastJob) -> Computed:
     """Forecast the job's draft; the same result in any process."""
     started = time.process_time()
-    result = forecast(job.state, job.decisions, job.scenario, job.weights)
+    result = forecast(job.state, job.decisions, kept(job), job.weights)
     return Computed(job.key, result, time.process_time() - started)
+
+
+def kept(job: ForecastJob) -> Scenario:
+    """The scenario of the job's rules this process already holds (a worker gets a fresh
+    copy with every job): the engine's caches of a scenario's tables then stay warm."""
+    if not job.rules:
+        return job.scenario
+    scenario = _scenarios.get(job.rules)
+    if scenario is None:
+        if len(_scenarios) >= SCENARIOS_KEPT:
+            _scenarios.clear()
+        scenario = _scenarios[job.rules] = job.scenario
+    return scenario

@@ -705,7 +705,8 @@ class Session:
                 continue
             self.forecast_running.add(job_key)
             state = team.open_state
-            jobs.append(ForecastJob(job_key, state, team.draft, self.scenario, self.weights))  # type: ignore[arg-type]
+            job = ForecastJob(job_key, state, team.draft, self.scenario, self.weights, self.engine)  # type: ignore[arg-type]
+            jobs.append(job)
         return jobs
 
     def _forecast_done(self, command: Command) -> None:

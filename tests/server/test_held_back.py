@@ -244,3 +244,20 @@ def test_over_a_socket_a_draft_submitted_before_it_settles_costs_no_forecast(tmp
             await close_all(facilitator, ann)
 
     run(main())
+
+
+def test_a_worker_keeps_one_scenario_per_rules_and_forecasts_the_same() -> None:
+    import pickle
+
+    table, ann, _ = _opened()
+    table.now = 10.0
+    table.send(ann, type="edit_draft", round=1, changes={"staffing": {"hire_fte": 1.0}})
+    table.now += SETTLE
+    (job,) = table.session.take_forecasts(table.now)
+    copy = pickle.loads(pickle.dumps(job))  # as a worker receives it: a scenario of its own
+    assert copy.scenario is not job.scenario and copy.rules == job.rules != ""
+    first, again = forecasting.run(job), forecasting.run(copy)
+    assert forecasting.kept(copy) is forecasting.kept(job)
+    team = table.session.teams["alpha"]
+    expected = forecast(team.open_state, team.draft, table.session.scenario, table.session.weights)
+    assert first.forecast == again.forecast == expected and first.key == job.key
