@@ -275,12 +275,14 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
     click(host, "#b-resume")
     wait(ana, lambda d: "Decisions open" in text_of(d, "#bar .info"), "the round resumed")
 
-    Select(host.find_element(By.ID, "k-event")).select_by_value("pandemic")
+    wait(
+        host,
+        lambda d: Select(d.find_element(By.ID, "k-event")).select_by_value("pandemic") is None,
+        "the pandemic card chosen",
+    )
     click(host, "#k-event ~ button, #k-event + button, section[aria-labelledby=k-events] button")
     wait(ana, lambda d: "Pandemic" in text_of(d, "#sec-events").title(), "the event card")
-    choice = ana.find_element(By.CSS_SELECTOR, 'input[name="resp-pandemic"][value="go_digital"]')
-    ana.execute_script("arguments[0].scrollIntoView({block: 'center'})", choice)
-    choice.click()
+    click(ana, 'input[name="resp-pandemic"][value="go_digital"]')
     wait(host, lambda d: "not yet" in text_of(d, "#teams"), "the console's team row")
     click(dee, "#submit")
     click(ana, "#submit")
@@ -289,16 +291,18 @@ def test_the_consoles_controls_reach_the_players(site, browser) -> None:
 
     weights = {"impact": "70", "sustainability": "10", "engagement": "10", "diversification": "10"}
     for key, value in weights.items():
-        box = host.find_element(By.ID, f"w-{key}")
-        box.clear()
-        box.send_keys(value)
+        type_into(host, f"#w-{key}", value)
     click(host, "#k-weights ~ button")
     wait(host, lambda d: "Weights set" in text_of(d, ".banner.good"), "the weights set")
-    assert host.find_element(By.ID, "w-impact").get_attribute("value") == "70"
+    wait(
+        host,
+        lambda d: d.find_element(By.ID, "w-impact").get_attribute("value") == "70",
+        "the impact weight kept at 70",
+    )
 
     cy = browser()
     join(cy, site, code, "North", "Cy")
-    ana.find_element(By.CSS_SELECTOR, 'nav.tabs button[data-screen="dashboard"]').click()
+    click(ana, 'nav.tabs button[data-screen="dashboard"]')
     wait(ana, lambda d: "Cy" in text_of(d, "#board-members"), "Cy on Ana's board")
     assert "Ana (you)" in text_of(ana, "#board-members")
     wait(host, lambda d: "Remove Cy" in text_of(d, "#teams"), "Cy on the console")
