@@ -659,8 +659,11 @@ class Session:
 
     def _forecast_wanted(self, team: Team) -> bool:
         """True when the team's current draft deserves a forecast: the team decides this
-        round, the rules accept its draft, and it has not submitted that draft."""
+        round, the round is open, the rules accept its draft, and it has not submitted
+        that draft."""
         if team.open_state is None or team.computer is not None or team.removed:
+            return False
+        if self.phase not in OPEN:  # closed: nobody will see it in time
             return False
         submitted = team.submission
         if (

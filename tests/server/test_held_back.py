@@ -261,3 +261,15 @@ def test_a_worker_keeps_one_scenario_per_rules_and_forecasts_the_same() -> None:
     team = table.session.teams["alpha"]
     expected = forecast(team.open_state, team.draft, table.session.scenario, table.session.weights)
     assert first.forecast == again.forecast == expected and first.key == job.key
+
+
+def test_a_draft_still_settling_when_the_round_closes_gets_no_forecast_work(monkeypatch) -> None:
+    table, ann, _ = _opened()
+    calls = _calls(monkeypatch)
+    table.now = 10.0
+    table.send(ann, type="edit_draft", round=1, changes={"staffing": {"hire_fte": 1.0}})
+    table.facilitate(type="close_round")
+    assert table.session.phase.value == "resolving"  # the year to forecast is still there
+    assert table.session.teams["alpha"].open_state is not None
+    table.now += SETTLE
+    assert table.forecasts() == [] and calls == []
