@@ -32,11 +32,11 @@ def check_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def check_code(code: str) -> str:
+def check_code(code: str, option: str = "--code") -> str:
     code = code.strip().upper()
     if not CODE.match(code):
         raise ClientUsageError(
-            f"--code must be the session's {CODE_LENGTH}-letter join code (got {code!r})"
+            f"{option} must be the session's {CODE_LENGTH}-character join code (got {code!r})"
         )
     return code
 
@@ -191,7 +191,7 @@ def host_hello(args: argparse.Namespace) -> tuple[str, dict]:
             raise ClientUsageError("--token must be the facilitator token the console shows")
         return check_url(args.url or DEFAULT_URL), {"type": "resume", "token": token}
     if args.resume:
-        code = check_code(args.resume)
+        code = check_code(args.resume, "--resume")
         if args.scenario:
             raise ClientUsageError("--resume reopens a session: leave out --scenario")
         kept = load_hosted().get(code)

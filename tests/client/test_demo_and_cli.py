@@ -23,6 +23,7 @@ def test_demo_headless_plays_a_session_through_the_real_server(capsys) -> None:
         (["play", "--url", "http://example"], "--url must look like ws://HOST:PORT"),
         (["play", "--url", "ws://127.0.0.1:9", "--code", "ab"], "--code must be the session's"),
         (["play", "--size", "big"], "--size must look like"),
+        (["host", "--resume", "ZZZZZZ"], "--resume must be the session's"),
         (["host", "--scenario", "nowhere"], "nowhere"),
         (["host"], "--scenario"),
         (["demo", "--headless", "--rounds", "99"], "rounds must be between 1 and 20"),
