@@ -342,8 +342,8 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
         "--workers",
         type=int,
         default=None,
-        help="worker processes that resolve rounds off the event loop "
-        "(default: 2, or 1 on a one-core machine; 0: resolve in the server's own process)",
+        help="worker processes that resolve rounds and compute draft forecasts off the event "
+        "loop (default: 2, or 1 on a one-core machine; 0: both in the server's own process)",
     )
     serve.add_argument(
         "--compression",
