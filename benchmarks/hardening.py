@@ -261,7 +261,10 @@ async def fuzz(args: argparse.Namespace) -> dict[str, Any]:
                 sent += 1
                 continue
             if _raw_id(frame) != f"m{sent}":  # unmatched reply: wait for the server to be done
-                await request(table.senders[who], {"type": "get_view", "id": f"sync{sent}"})
+                try:
+                    await request(table.senders[who], {"type": "get_view", "id": f"sync{sent}"})
+                except (ConnectionClosed, TimeoutError):  # a stranger's hello deadline came first
+                    table.senders[who] = await connect(url, max_size=None)
             sent += 1
             by_phase[table.phase] += 1
             if isinstance(frame, str) and frame.startswith('{"type": "'):
