@@ -8,6 +8,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import sys
 from urllib.parse import urlsplit
 
@@ -80,9 +81,27 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     )
 
 
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+TEST_NET = ("192.0.2.1", 9)  # a documentation address: connecting a UDP socket sends nothing
+
+
+def lan_address() -> str:
+    """This machine's address on its network (the one its default route leaves from), for
+    pages that phones on the same network can open; 127.0.0.1 when there is none."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(TEST_NET)
+            address = probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    return address if address and address != "0.0.0.0" else "127.0.0.1"
+
+
 def browser_urls(config: ServerConfig, port: int) -> dict[str, str]:
-    """The pages a browser opens on this server: players, facilitator, projector."""
-    host = "127.0.0.1" if config.host in ("0.0.0.0", "::", "") else config.host
+    """The pages a browser opens on this server: players, facilitator, projector. A server
+    listening on every interface names this machine's network address, so that the
+    console's join link and QR code reach the players' phones."""
+    host = lan_address() if config.host in ALL_INTERFACES else config.host
     scheme = "https" if config.tls_cert else "http"
     base = config.public_url or f"{scheme}://{host}:{port}"
     return {"players": f"{base}/", "facilitator": f"{base}/host", "projector": f"{base}/projector"}

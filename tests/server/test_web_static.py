@@ -146,7 +146,7 @@ def test_serve_checks_the_public_url_and_names_the_pages() -> None:
     for bad in ("ftp://example.org", "example.org", "https://x.org/?a=1"):
         with pytest.raises(ValueError, match="--public-url"):
             public_url(bad)
-    urls = browser_urls(ServerConfig(host="0.0.0.0"), 8765)
+    urls = browser_urls(ServerConfig(host="127.0.0.1"), 8765)
     assert urls["players"] == "http://127.0.0.1:8765/"
     assert urls["facilitator"] == "http://127.0.0.1:8765/host"
     urls = browser_urls(ServerConfig(public_url="https://play.example.org"), 8765)
@@ -154,6 +154,20 @@ def test_serve_checks_the_public_url_and_names_the_pages() -> None:
     lines = browser_lines("ws://127.0.0.1:9000", "K7MXQA", "secret-token")
     assert "http://127.0.0.1:9000/?code=K7MXQA" in lines[1]
     assert lines[2].endswith("/host#token=secret-token")
+
+
+def test_a_server_on_every_interface_names_its_network_address(monkeypatch) -> None:
+    import ipaddress
+
+    from cli import serve
+    from server.app import ServerConfig
+
+    ipaddress.ip_address(serve.lan_address())  # a real address here, or 127.0.0.1
+    monkeypatch.setattr(serve, "lan_address", lambda: "192.168.1.23")
+    for everywhere in ("0.0.0.0", "::"):
+        urls = serve.browser_urls(ServerConfig(host=everywhere), 8765)
+        assert urls["facilitator"] == "http://192.168.1.23:8765/host"  # its QR code: phones
+    assert serve.browser_urls(ServerConfig(host="10.0.0.5"), 80)["players"] == "http://10.0.0.5:80/"
 
 
 def test_the_pygame_console_shows_the_players_page() -> None:
