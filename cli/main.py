@@ -154,6 +154,10 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
@@ -175,7 +179,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         print(
             f"{path}: ok ({scenario.id}, {scenario.rounds} rounds, "
-            f"{len(scenario.funding)} funding cards, {len(scenario.events)} event cards)"
+            f"{_count(len(scenario.funding), 'funding card')}, "
+            f"{_count(len(scenario.events), 'event card')})"
         )
     return EXIT_FAILURE if failed else 0
 
