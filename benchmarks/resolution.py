@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sections import write_section  # benchmarks/, the script's own folder
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -275,16 +277,7 @@ def section(reports: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 def write(text: str, path: Path) -> None:
     """Replace this script's own section of the document, leaving the others alone."""
-    old = path.read_text(encoding="utf-8")
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == HEADING), None)
-    body = text.rstrip("\n") + "\n"
-    if start is None:
-        path.write_text(old.rstrip("\n") + "\n\n" + body, encoding="utf-8")
-        return
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    after = "".join(lines[end:])
-    path.write_text("".join(lines[:start]) + body + ("\n" + after if after else ""), "utf-8")
+    write_section(path, HEADING, text)
 
 
 def settings(text: str) -> list[tuple[int, int | None]]:
