@@ -37,6 +37,15 @@ from protocol.replies import (
 OPEN_PHASES = ("decisions", "paused")
 
 
+HOST_KEY_HINT = "start the console with --host-key KEY, or set CLUSTERBOARD_HOST_KEY"
+
+
+def first_failure(text: str) -> str:
+    """What the console says when its first message is refused: a missing or wrong host
+    key comes with the way to give it."""
+    return f"{text} ({HOST_KEY_HINT})" if "host key" in text else text
+
+
 class ClientModel:
     """Everything the window knows, as the server told it."""
 
@@ -311,7 +320,7 @@ class ClientModel:
         if event.tag == 0:  # the first message failed: the link is not up
             self.failure = event
             self.status = "offline"
-            self.say(event.text or event.code, "bad", 10.0)
+            self.say(first_failure(event.text or event.code), "bad", 10.0)
             return
         sent = self.inflight.pop(event.tag, None)
         if event.code in ("timeout", "offline"):

@@ -243,6 +243,7 @@ def test_the_console_creates_a_session_on_a_server_with_a_host_key(tmp_path, mon
             await _until([refused], lambda: refused.model.failure is not None)
             assert refused.model.facilitator is None
             assert "host key" in refused.model.failure.text
+            assert "--host-key" in refused.model.notice[0]  # and how to give it
             await asyncio.to_thread(refused.close)  # the server's loop answers meanwhile
 
             _, given = _host(["--scenario", "grow", "--host-key", "class-key-2931"])
