@@ -12,6 +12,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from sources import parse_source
 
 ROOT = Path(__file__).resolve().parent.parent
 RANK = {
@@ -32,7 +33,7 @@ def modules() -> list[Path]:
 
 
 def imported(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_source(path)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sources import parse_source
 
 import game
 from game.decisions import Decisions, Funding, Staffing
@@ -99,7 +100,7 @@ def _imported_names(tree: ast.AST) -> list[str]:
 
 @pytest.mark.parametrize("path", sorted(GAME_DIR.glob("*.py")), ids=lambda p: p.name)
 def test_no_game_module_names_an_io_library(path: Path):
-    names = _imported_names(ast.parse(path.read_text(encoding="utf-8")))
+    names = _imported_names(parse_source(path))
     offending = sorted({n for n in names if n.split(".")[0] in IO_LIBRARIES})
     assert offending == [], f"{path.name} imports {offending}"
     rooms = sorted({n for n in names if n.split(".")[0] in {"server", "client", "protocol", "cli"}})
