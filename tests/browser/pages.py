@@ -44,6 +44,19 @@ def click(driver: Any, css: str) -> None:
     wait(driver, clicked, f"{css} to be enabled and clicked")
 
 
+def click_xpath(driver: Any, xpath: str, what: str) -> None:
+    """Click the first match of ``xpath``, found anew if the page redrew it meanwhile."""
+
+    def clicked(d: Any) -> bool:
+        found = d.find_elements(By.XPATH, xpath)
+        if not found:
+            return False
+        found[0].click()
+        return True
+
+    wait(driver, clicked, f"{what} clicked")
+
+
 def type_into(driver: Any, css: str, text: str) -> None:
     """Type ``text`` into a box of a page that redraws itself (the console does, every
     150 ms, keeping values): again with the box found anew if the page replaced it."""

@@ -15,6 +15,7 @@ from tests.browser.pages import (
     audit,
     axe_violations,
     click,
+    click_xpath,
     create_session,
     field_problem,
     field_value,
@@ -574,12 +575,12 @@ def test_a_team_handed_to_a_computer_is_given_back_to_its_players(site, browser)
     wait(ana, lambda d: screen(d) == "Decisions", "the decisions")
     north = "//table[@id='teams']//tr[th[normalize-space()='North']]"
     hand = f"{north}//button[normalize-space()='Hand to computer']"
-    wait(host, lambda d: d.find_elements(By.XPATH, hand), "the hand-over button")[0].click()
+    click_xpath(host, hand, "the hand-over button")
     wait(host, lambda d: "computer: " in text_of(d, "#teams"), "North computer-run")
     wait(ana, lambda d: "computer strategy" in text_of(d, "main"), "Ana told")
     assert not ana.find_elements(By.ID, "submit")
     give = f"{north}//button[normalize-space()='Give back to players']"
-    wait(host, lambda d: d.find_elements(By.XPATH, give), "the give-back button")[0].click()
+    click_xpath(host, give, "the give-back button")
     wait(host, lambda d: "computer: " not in text_of(d, "#teams"), "North back")
     wait(ana, lambda d: d.find_elements(By.ID, "submit"), "the decisions form back")
     click(ana, "#submit")
@@ -601,13 +602,13 @@ def test_a_server_with_a_host_key_takes_sessions_only_with_it(tmp_path, browser)
         host.get(f"{site}/host")
         key = wait(host, lambda d: d.find_element(By.ID, "c-host-key"), "the host key box")
         assert key.get_attribute("type") == "password"
-        host.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        click(host, "form button[type=submit]")
         wait(host, lambda d: "needs its host key" in text_of(d, "form"), "the missing key")
         type_into(host, "#c-host-key", "not-the-key")
-        host.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        click(host, "form button[type=submit]")
         wait(host, lambda d: "wrong host key" in text_of(d, "form"), "the wrong key refused")
         type_into(host, "#c-host-key", "class-key-2931")
-        host.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        click(host, "form button[type=submit]")
         code = wait(host, lambda d: text_of(d, "#join-code"), "the join code")
         assert len(code) == CODE_LENGTH
 
@@ -616,7 +617,7 @@ def test_a_server_with_a_host_key_takes_sessions_only_with_it(tmp_path, browser)
         box = wait(linked, lambda d: d.find_element(By.ID, "c-host-key"), "the filled key box")
         assert box.get_attribute("value") == "class-key-2931"
         assert "key" not in linked.current_url  # out of the address bar
-        linked.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        click(linked, "form button[type=submit]")
         other = wait(linked, lambda d: text_of(d, "#join-code"), "the second join code")
         assert other != code
 
