@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import random
@@ -59,6 +60,7 @@ FIELDS = [
 ]  # fmt: skip
 SERVER_COMMANDS = {"resolve", "tick", "rules_switch"}
 PHASES = ("lobby", "briefing", "decisions", "paused", "results", "finished")
+STARTED: list[asyncio.subprocess.Process] = []  # every server started, killed at exit if alive
 
 
 async def start_server(
@@ -75,6 +77,7 @@ async def start_server(
         stderr=log.open("w"),
         cwd=ROOT,
     )
+    STARTED.append(process)
     for _ in range(400):
         await asyncio.sleep(0.05)
         for line in log.read_text().splitlines():
@@ -684,7 +687,13 @@ def main() -> int:
     sync_parser.add_argument("--strace", action="store_true", help="count the fsyncs (strace)")
     args = parser.parse_args()
     run = {"fuzz": fuzz, "readers": readers, "sync": sync_cost, "kills": kills}[args.command]
-    result = asyncio.run(run(args))
+    try:
+        result = asyncio.run(run(args))
+    finally:  # a run that failed part-way leaves no server behind (nor its workers)
+        for process in STARTED:
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signal.SIGKILL)
     print(json.dumps(result, indent=2))
     return 0
 
