@@ -173,6 +173,12 @@ class MemberEconomy(Strict):
     refusal_certain: Positive = Field(
         description="Fee over willingness to pay at which every member refuses it."
     )
+    refused_pays: Positive = Field(
+        description=(
+            "What a member that stays but refuses a fee above refusal_from x its willingness "
+            "pays, as a multiple of its willingness (it pays what it thinks the value is worth)."
+        )
+    )
     grievance_price: Share = Field(description="Grievance of a member that leaves over price.")
     grievance_neglect: Share = Field(
         description="Grievance of a member that leaves over too little contact or value."
@@ -204,6 +210,8 @@ class MemberEconomy(Strict):
     def _bands(self) -> MemberEconomy:
         if self.refusal_certain <= self.refusal_from:
             raise ValueError("refusal_certain must be above refusal_from")
+        if self.refused_pays > self.refusal_from:
+            raise ValueError("refused_pays must not be above refusal_from")
         if self.size_scale_max < self.size_scale_min:
             raise ValueError("size_scale_max must be at least size_scale_min")
         return self

@@ -157,10 +157,10 @@ def _price_items(year: Year) -> list[tuple[float, _Line]]:
         paid = float(year.orgs.fee_paid[part].sum())
         count = int(part.sum())
         text = (
-            f"{_plural(count, 'member', 'members')} paid only part of the fee: they refused "
-            f"{euros(asked - paid)} of the {euros(asked)} asked, the part above "
-            f"{year.economy.members.refusal_from:g} times what they would pay for the value "
-            "they see."
+            f"{_plural(count, 'member', 'members')} paid only part of the fee: asked more "
+            f"than {year.economy.members.refusal_from:g} times what they would pay for the "
+            f"value they see, they paid what they think it is worth and refused "
+            f"{euros(asked - paid)} of the {euros(asked)} asked."
         )
         items.append(_item(2 + 2 * count, Topic.FEES, text, "bad", "fees"))
     declined = int(year.joining.refused.sum())

@@ -268,9 +268,13 @@ class Year:
         orgs.engagement[:] = np.where(joining.joining, starting, np.where(member, engagement, 0.0))
         orgs.member[:] = member
         orgs.tenure[:] = np.where(member & was_member, orgs.tenure + 1, 0)
-        ceiling = economy.members.refusal_from * appraisal.willingness
-        self.part_paid = member & (fees > ceiling + 0.5)  # stayed, but refused the excess
-        self._pay_fees(np.minimum(fees, ceiling), share_program)
+        ceiling = rules.refusal_from * appraisal.willingness
+        self.part_paid = member & (fees > ceiling + 0.5)  # stayed, but refused the fee
+        # a member that refuses the fee pays only what it thinks the value is worth
+        self._pay_fees(
+            np.where(self.part_paid, rules.refused_pays * appraisal.willingness, fees),
+            share_program,
+        )
         self.appraisal, self.leaving, self.joining = appraisal, leaving, joining
         self.was_member = was_member
         self.fees_asked = fees

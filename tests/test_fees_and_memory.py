@@ -299,29 +299,33 @@ def test_the_news_says_members_refused_the_fee_and_why():
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_a_member_that_stays_never_pays_more_than_it_would_ever_pay(name: str, monkeypatch):
     """A member asked more than ``refusal_from`` x its willingness to pay either walks out
-    or stays and refuses the part above that: no fee above it is ever paid. Three times
-    member_first's fees put many members there; the year's appraisal is read as it is made."""
+    or stays and pays only ``refused_pays`` x its willingness (what it thinks the value is
+    worth): no fee above the ceiling is ever paid, and asking above it earns less than
+    asking the ceiling would. Three times member_first's fees put many members there; the
+    year's appraisal is read as it is made."""
     import game.members as members
 
     seen = []
     appraise = members.appraise
 
-    def spy(*args, **kwargs):
-        seen.append(appraise(*args, **kwargs))
-        return seen[-1]
+    def spy(value, fees, *args, **kwargs):
+        seen.append((fees, appraise(value, fees, *args, **kwargs)))
+        return seen[-1][1]
 
     monkeypatch.setattr(members, "appraise", spy)
     world = scenario(name)
-    refusal_from = world.economy.members.refusal_from
-    capped = 0
+    rules = world.economy.members
+    assert rules.refused_pays < rules.refusal_from
+    refusing = 0
     for seed in range(5):
         seen.clear()
         game = play(world, seed, adjusted(bot("member_first"), _times(3.0)))
-        for state, appraisal in zip(game.states[: len(seen)], seen, strict=True):  # then dormant
-            orgs = state.organizations
-            ceiling = refusal_from * appraisal.willingness
+        for state, (asked, appraisal) in zip(game.states[: len(seen)], seen, strict=True):
+            orgs = state.organizations  # the state after the year (then dormant)
+            ceiling = rules.refusal_from * appraisal.willingness
             assert np.all(orgs.fee_paid <= ceiling + 0.01)
-            capped += int(
-                (orgs.member & (orgs.fee_paid > 0) & (orgs.fee_paid >= ceiling - 0.01)).sum()
-            )
-    assert capped > 0  # members stayed and paid up to their ceiling, not what they were asked
+            above = orgs.member & (orgs.fee_paid > 0) & (asked > ceiling + 0.5)
+            expected = rules.refused_pays * appraisal.willingness[above]
+            assert np.allclose(orgs.fee_paid[above], expected, rtol=1e-9, atol=0.01)
+            refusing += int(above.sum())
+    assert refusing > 0  # members stayed and paid what they think it is worth, not the fee
