@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from game.decisions import Decisions
 from game.errors import IllegalDecision
-from game.report import RoundReport
-from game.resolve import resolve_checked, resolve_round
+from game.outcome import YearBrief
+from game.resolve import resolve_brief
 from game.rules import check_decisions
 from game.scenario import Scenario
 from game.state import ClusterState
@@ -60,7 +60,7 @@ class Forecast(BaseModel):
         return self.years[0]
 
 
-def _summary(round_no: int, reports: list[RoundReport]) -> YearForecast:
+def _summary(round_no: int, reports: list[YearBrief]) -> YearForecast:
     cash = [r.cash for r in reports]
     return YearForecast(
         round=round_no,
@@ -68,7 +68,7 @@ def _summary(round_no: int, reports: list[RoundReport]) -> YearForecast:
         cash_low=round(float(min(cash)), 2),
         cash_high=round(float(max(cash)), 2),
         runway_months=round(float(np.mean([r.runway_months for r in reports])), 2),
-        utilisation=round(float(np.mean([r.staff.utilisation for r in reports])), 4),
+        utilisation=round(float(np.mean([r.utilisation for r in reports])), 4),
         emergency_loan=sum(r.emergency_loan > 0 for r in reports) / len(reports),
         wound_up=sum(r.wound_up for r in reports) / len(reports),
     )
@@ -99,13 +99,13 @@ def _year(
     scenario: Scenario,
     weights: dict[str, float] | None,
     checked: bool = False,
-) -> tuple[list[ClusterState], list[RoundReport]]:
+) -> tuple[list[ClusterState], list[YearBrief]]:
     """Play one year in every sample world; a wound-up one stays as it is. ``checked``:
-    the plan was checked against these worlds' rules (they differ only in their draws)."""
-    resolve = resolve_checked if checked else resolve_round
+    the plan was checked against these worlds' rules (they differ only in their draws).
+    Each year's report is read for a few figures only: it is not built in full."""
     after, reports = [], []
     for current in states:
-        new_state, report = resolve(current, plan, scenario, weights)
+        new_state, report = resolve_brief(current, plan, scenario, weights, checked)
         after.append(new_state)
         reports.append(report)
     return after, reports

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import cast
+
 import numpy as np
 
 from game import funding as fund
@@ -39,8 +42,42 @@ def _histogram(engagement: np.ndarray) -> list[int]:
     return np.bincount(bins, minlength=5).tolist()
 
 
+@dataclass(frozen=True)
+class YearBrief:
+    """What a forecast reads of a year's report, the same values, without the report
+    (its member and funding sections, its news, its model) being built."""
+
+    cash: float
+    runway_months: float
+    utilisation: float
+    emergency_loan: float
+    wound_up: bool
+
+    @classmethod
+    def of(cls, report: RoundReport) -> YearBrief:
+        return cls(
+            report.cash,
+            report.runway_months,
+            report.staff.utilisation,
+            report.emergency_loan,
+            report.wound_up,
+        )
+
+
 def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, RoundReport]:
     """Assemble the new state and the report from a worked year."""
+    return cast(tuple[ClusterState, RoundReport], _build(year, weights, brief=False))
+
+
+def build_brief(year: Year, weights: dict[str, float]) -> tuple[ClusterState, YearBrief]:
+    """The new state ``build_outcome`` assembles, and only the report's figures a
+    forecast reads."""
+    return cast(tuple[ClusterState, YearBrief], _build(year, weights, brief=True))
+
+
+def _build(
+    year: Year, weights: dict[str, float], brief: bool
+) -> tuple[ClusterState, RoundReport | YearBrief]:
     state, scenario, orgs = year.state, year.scenario, year.orgs
     finance = scenario.economy.finance
     member = orgs.member
@@ -112,6 +149,14 @@ def build_outcome(year: Year, weights: dict[str, float]) -> tuple[ClusterState, 
         | {f"rev:{source}": amount for source, amount in year.revenue.items()},
     )
     new_state = age_events(new_state)
+    if brief:  # the report's fields, as its model holds them (float, bool)
+        return new_state, YearBrief(
+            float(cash),
+            float(runway),
+            float(round(demand / capacity, 3)),
+            float(round(year.loan_year.borrowed, 2)),
+            bool(wound_up),
+        )
     members_report = MemberReport(
         total=members,
         by_segment=mem.count_by_segment(member, orgs.segment),

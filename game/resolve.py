@@ -16,14 +16,14 @@ order of a year:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from game.decisions import Decisions
 from game.errors import IllegalDecision
 from game.events import age_events, combine_effects, record_responses
-from game.outcome import build_outcome
+from game.outcome import YearBrief, build_brief, build_outcome
 from game.report import RoundReport
 from game.rules import check_decisions
 from game.scenario import Scenario
@@ -109,6 +109,35 @@ def resolve_checked(
 ) -> tuple[ClusterState, RoundReport]:
     """``resolve_round`` for decisions already checked against this state's rules;
     ``shared`` lends the year's draws to every team on the same generator state."""
+    outcome = _resolve(state, decisions, scenario, weights, shared, brief=False)
+    return cast(tuple[ClusterState, RoundReport], outcome)
+
+
+def resolve_brief(
+    state: ClusterState,
+    decisions: Decisions,
+    scenario: Scenario,
+    weights: dict[str, float] | None = None,
+    checked: bool = False,
+) -> tuple[ClusterState, YearBrief]:
+    """The new state ``resolve_round`` (``resolve_checked`` if ``checked``) returns, and of
+    its report only the figures a forecast reads, without building the rest."""
+    if not checked:
+        problems = check_decisions(decisions, state, scenario)
+        if problems:
+            raise IllegalDecision(problems)
+    outcome = _resolve(state, decisions, scenario, weights, None, brief=True)
+    return cast(tuple[ClusterState, YearBrief], outcome)
+
+
+def _resolve(
+    state: ClusterState,
+    decisions: Decisions,
+    scenario: Scenario,
+    weights: dict[str, float] | None,
+    shared: SharedDraws | None,
+    brief: bool,
+) -> tuple[ClusterState, RoundReport | YearBrief]:
     weights = weights or dict(scenario.scoring.weights)
     n = state.organizations.size
     if shared is None:
@@ -116,12 +145,13 @@ def resolve_checked(
     else:
         draws, after = shared.draw(state.rng_state, n, scenario)
     if state.wound_up:
-        return _dormant_year(state, scenario, weights, after)
+        new_state, report = _dormant_year(state, scenario, weights, after)
+        return new_state, YearBrief.of(report) if brief else report
     state = record_responses(state, scenario, decisions.responses)
     year = Year(state, decisions, scenario, combine_effects(state, scenario), draws)
     year.run()
-    new_state, report = build_outcome(year, weights)
-    return new_state.evolve(rng_state=after), report
+    new_state, outcome = build_brief(year, weights) if brief else build_outcome(year, weights)
+    return new_state.evolve(rng_state=after), outcome
 
 
 def _dormant_year(

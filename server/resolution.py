@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from game.report import RoundReport
 from game.round import Played, Turn, resolve_all
 from game.scenario import Scenario
@@ -75,7 +77,7 @@ def run(job: Job) -> Result:
     for turn in job.turns:  # as in the server's process: nothing may change them
         for name in FIXED_COLUMNS:
             getattr(turn.state.organizations, name).flags.writeable = False
-    turns = list(job.turns)
+    turns = [replace(t, state=held_fixed(t.state)) for t in job.turns]  # shared, as at home
     for i, packed in enumerate(job.reports):  # unpacked here, not on the server's loop
         if packed is not None:
             turns[i] = replace(turns[i], last_report=unpack(RoundReport, packed))
@@ -107,6 +109,38 @@ def wait_for_file(path: str, limit: float) -> None:
     until = time.monotonic() + limit
     while not os.path.exists(path) and time.monotonic() < until:
         time.sleep(0.01)
+
+
+FIXED_KEPT = 64  # per process: the fixed columns its jobs came with, by value
+_fixed: dict[tuple[str, str, tuple[int, ...], bytes], np.ndarray] = {}
+
+
+def held_fixed(state: ClusterState) -> ClusterState:
+    """Return ``state`` holding this process's read-only copy of each of its fixed columns.
+
+    A state unpickled in a worker comes with fresh, writable copies of the columns that
+    never change; the engine keeps what it works out from a column (``game.rows``) only
+    for a read-only array that owns its data, so each job would work it out again. The
+    copy held for equal values (one per session and column, at most ``FIXED_KEPT``)
+    lets a worker's jobs share it, as the teams of a session share it in the server.
+    """
+    organizations = state.organizations
+    shared = {}
+    for name in FIXED_COLUMNS:
+        column = getattr(organizations, name)
+        if not column.flags.writeable and column.base is None:
+            continue  # held already, or shared with the session's states in this process
+        key = (name, column.dtype.str, column.shape, column.tobytes())
+        held = _fixed.get(key)
+        if held is None:
+            if len(_fixed) >= FIXED_KEPT:
+                _fixed.clear()
+            held = _fixed[key] = np.array(column, copy=True)  # owns its data
+            held.flags.writeable = False
+        shared[name] = held
+    if not shared:
+        return state
+    return state.evolve(organizations=replace(organizations, **shared))
 
 
 def share_fixed(state: ClusterState, opened: ClusterState | None) -> ClusterState:

@@ -24,7 +24,7 @@ from server import views
 
 if TYPE_CHECKING:
     from server.session import Session, To
-    from server.teams import Team
+    from server.teams import Player, Team
 
 MODELS: dict[str, type[BaseModel]] = {
     "team_state": TeamState,
@@ -73,6 +73,9 @@ class Streams:
         self.held: dict[tuple[str, str], Held] = {}
         self.version = 0
         self.reports: dict[str, tuple[bytes, Any]] = {}  # team key -> its last report as JSON
+        # the facilitator's rows as last made, with what they were made from
+        self.rows: dict[str, tuple[Any, bytes | None, tuple[Any, ...], dict[str, Any]]] = {}
+        self.students: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
 
     # ------------------------------------------------------------ the views as held
 
@@ -87,13 +90,38 @@ class Streams:
         return patch.held("public_state", view), tuple(self.session.newspapers)
 
     def facilitator_doc(self, now: float) -> dict[str, Any]:
+        """The facilitator's view: its team rows and students are built again only when
+        what they show changed (a draft edit changes one row of twenty); an unchanged row
+        is the very object the held view has, which the diff passes over at once."""
         session = self.session
-        state = views.facilitator_state(session, now, reports=False, students=False)
+        state = views.facilitator_state(session, now, reports=False, students=False, teams=False)
         view = json.loads(state.model_dump_json())
-        view["students"] = [views.student(session, p) for p in session.players.values()]
-        for row, team in zip(view["teams"], session.teams.values(), strict=True):
-            row["last_report"] = self.last_report(team)
+        view["teams"] = [self.team_row(team) for team in session.teams.values()]
+        view["students"] = [self.student_row(p) for p in session.players.values()]
         return patch.held("facilitator_state", view)
+
+    def team_row(self, team: Team) -> dict[str, Any]:
+        """One row of the facilitator's ``teams``, as JSON data (never changed once made)."""
+        session = self.session
+        inputs = views.team_status_inputs(session, team)
+        packed = team.reports[-1] if team.reports else None
+        kept = self.rows.get(team.key)
+        if kept is not None and kept[0] is team.state and kept[1] is packed and kept[2] == inputs:
+            return kept[3]
+        row = json.loads(views.team_status(session, team, reports=False).model_dump_json())
+        row["last_report"] = self.last_report(team)
+        self.rows[team.key] = (team.state, packed, inputs, row)
+        return row
+
+    def student_row(self, player: Player) -> dict[str, Any]:
+        """One row of the facilitator's ``students``, as JSON data (never changed once made)."""
+        inputs = views.student_inputs(self.session, player)
+        kept = self.students.get(player.id)
+        if kept is not None and kept[0] == inputs:
+            return kept[1]
+        row = views.student(self.session, player)
+        self.students[player.id] = (inputs, row)
+        return row
 
     def last_report(self, team: Team) -> Any:
         if not team.reports:

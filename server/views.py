@@ -202,6 +202,41 @@ def team_status(session: Session, team: Team, reports: bool) -> TeamStatus:
     )
 
 
+def team_status_inputs(session: Session, team: Team) -> tuple[Any, ...]:
+    """What ``team_status`` shows of the team besides its state and last report: equal
+    inputs (with the same state and report) give an equal row."""
+    submission = team.submission
+    return (
+        team.name,
+        team.seat,
+        team.computer,
+        team.removed,
+        tuple(
+            (p.id, p.name, session.is_connected(p.id))
+            for p in (session.players[pid] for pid in team.players)
+            if not p.removed
+        ),
+        None if submission is None else submission.by,
+        submission is not None,
+        team.draft_version,
+        score(session, team),
+    )
+
+
+def student_inputs(session: Session, player: Player) -> tuple[Any, ...]:
+    """What ``student`` shows of the player: equal inputs give an equal row."""
+    return (
+        player.id,
+        player.name,
+        session.teams[player.team].name,
+        player.removed,
+        tuple(player.years),
+        tuple(player.teams),
+        tuple(player.connected),
+        tuple(player.submitted),
+    )
+
+
 def student(session: Session, player: Player) -> dict[str, Any]:
     """One row of ``facilitator_state.students``, as JSON data."""
     return {
@@ -217,10 +252,11 @@ def student(session: Session, player: Player) -> dict[str, Any]:
 
 
 def facilitator_state(
-    session: Session, now: float, reports: bool = True, students: bool = True
+    session: Session, now: float, reports: bool = True, students: bool = True, teams: bool = True
 ) -> FacilitatorState:
     """Return everything the facilitator may see (each team's last report only if
-    ``reports``; the students only if ``students``: streams.py adds them as JSON)."""
+    ``reports``; the students only if ``students``, the teams only if ``teams``:
+    streams.py adds them as JSON)."""
     return FacilitatorState(
         session=session.id,
         code=session.code,
@@ -235,7 +271,7 @@ def facilitator_state(
             weights=session.weights,
         ),
         timer=timer(session, now),
-        teams=[team_status(session, t, reports) for t in session.teams.values()],
+        teams=[team_status(session, t, reports) for t in session.teams.values()] if teams else [],
         spectators=session.count_connections("spectator"),
         facilitator_connections=session.count_connections("facilitator"),
         pending_events=list(session.pending_cards),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from game.decisions import Decisions
+from game.errors import IllegalDecision
 from game.forecast import forecast
 from game.resolve import resolve_round
 from game.round import open_all
@@ -143,3 +144,52 @@ def test_the_server_sends_the_forecast_of_a_settled_draft_identical_for_teammate
     team = table.session.teams["north"]
     expected = forecast(team.open_state, team.draft, table.session.scenario, table.session.weights)
     assert seen[0].forecast == expected
+
+
+def _brief_worlds():
+    """Worlds over several years, drafts prudent and reckless, and a wound-up world."""
+    state = _opened(6)
+    reckless = Decisions.model_validate(
+        {
+            "staffing": {"hire_fte": 3.0},
+            "budget": {str(k): v * 2.0 for k, v in state.policy.budget.items()},
+            "reserve_months": 0,
+        }
+    )
+    worlds = []
+    for plan in (Decisions(), reckless):
+        current = state
+        for _ in range(4):
+            for draft in _drafts(current).values():
+                worlds.append((current, draft))
+            current, _ = resolve_round(current, plan, SCENARIO)
+            plan = Decisions()
+    worlds.append((state.evolve(wound_up=True), Decisions()))
+    return worlds
+
+
+def test_a_brief_year_is_the_full_year_with_only_the_forecasts_figures() -> None:
+    from game.resolve import resolve_brief
+    from game.snapshot import pack_state
+
+    loans = 0
+    for state, draft in _brief_worlds():
+        try:
+            full_state, report = resolve_round(state, draft, SCENARIO)
+        except IllegalDecision:
+            with pytest.raises(IllegalDecision):
+                resolve_brief(state, draft, SCENARIO)
+            continue
+        brief_state, brief = resolve_brief(state, draft, SCENARIO)
+        assert pack_state(brief_state) == pack_state(full_state)
+        assert brief_state.rng_state == full_state.rng_state
+        assert (brief.cash, brief.runway_months, brief.emergency_loan, brief.wound_up) == (
+            report.cash,
+            report.runway_months,
+            report.emergency_loan,
+            report.wound_up,
+        )
+        assert brief.utilisation == report.staff.utilisation
+        assert all(type(v) is float for v in (brief.cash, brief.runway_months, brief.utilisation))
+        loans += report.emergency_loan > 0
+    assert loans > 0  # the reckless plan's years needed the emergency loan

@@ -254,6 +254,7 @@ def test_a_worker_keeps_one_scenario_per_rules_and_forecasts_the_same() -> None:
     table.send(ann, type="edit_draft", round=1, changes={"staffing": {"hire_fte": 1.0}})
     table.now += SETTLE
     (job,) = table.session.take_forecasts(table.now)
+    forecasting._scenarios.clear()  # as a fresh worker, holding no scenario yet
     copy = pickle.loads(pickle.dumps(job))  # as a worker receives it: a scenario of its own
     assert copy.scenario is not job.scenario and copy.rules == job.rules != ""
     first, again = forecasting.run(job), forecasting.run(copy)
