@@ -15,7 +15,14 @@ from collections.abc import Sequence
 
 from game.decisions import decisions_schema
 from game.errors import GameError
-from game.match import Seat, TeamRecord, load_decisions_file, play_match, with_rounds
+from game.match import (
+    Seat,
+    TeamRecord,
+    check_rounds,
+    load_decisions_file,
+    play_match,
+    with_rounds,
+)
 from game.scenario import (
     ScenarioError,
     is_economy_file,
@@ -117,7 +124,9 @@ def format_table(scenario_id: str, seed: int, records: list[TeamRecord], rounds:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    scenario = with_rounds(load_scenario(args.scenario), args.rounds)
+    scenario = load_scenario(args.scenario)
+    check_rounds(scenario, args.rounds)
+    scenario = with_rounds(scenario, args.rounds)
     seats = _seats(args.bots, args.decisions)
     records = play_match(scenario, args.seed, seats)
     if args.json:

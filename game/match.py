@@ -39,6 +39,20 @@ def with_rounds(scenario: Scenario, rounds: int | None) -> Scenario:
     return scenario.model_copy(update={"scenario": info})
 
 
+def check_rounds(scenario: Scenario, rounds: int | None) -> None:
+    """Refuse a new game longer than its scenario is written for.
+
+    A scenario's funding cards, events and yardsticks are written for its own rounds;
+    past them no program or call opens and every cluster runs down (docs/model.md,
+    "Known limits"). Stored games keep the rounds they were created with.
+    """
+    if rounds is not None and rounds > scenario.rounds:
+        raise ValueError(
+            f"rounds: {scenario.id!r} is written for at most {scenario.rounds} rounds "
+            f"(got {rounds})"
+        )
+
+
 @dataclass
 class Seat:
     """One team: a name and either a strategy or scripted decisions per round."""

@@ -57,7 +57,7 @@ from server.admission import Admission
 from server.deflate import FreshDeflateFactory
 from server.replay import ReplayMismatch, recover, upgrade
 from server.runner import SessionRunner
-from server.session import Command, Disconnect, Limits, Session
+from server.session import Command, Disconnect, Limits, Session, validate_new
 from server.static import WebEdition
 from server.store import Store, StoreError
 from server.teams import team_key
@@ -560,6 +560,7 @@ class Server:
                 )
         if sum(1 for r in self.runners.values() if r.live) >= self.config.max_sessions:
             raise LimitExceeded(f"this server runs at most {self.config.max_sessions} sessions")
+        validate_new(message)
         record = {
             "seq": 1,
             "now": now,

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.decisions import Decisions
 from game.forecast import Forecast
-from game.match import with_rounds
+from game.match import check_rounds, with_rounds
 from game.round import rules_id
 from game.rules import check_decisions
 from game.scenario import Scenario, ScenarioError, load_scenario, scenario_names
@@ -177,6 +177,22 @@ def validate_config(message: CreateSession) -> None:
         )
     if message.weights is not None and sum(message.weights.values()) <= 0:
         raise InvalidField("weights must not all be zero", [("weights", "all zero")])
+
+
+def validate_new(message: CreateSession) -> None:
+    """Raise the protocol error a new session's configuration deserves, if any.
+
+    Beyond ``validate_config`` (which a stored session must also pass to be restored),
+    a new session may not run longer than its scenario is written for.
+    """
+    validate_config(message)
+    try:
+        check_rounds(load_scenario(message.scenario), message.rounds)
+    except ScenarioError:
+        return  # the session itself reports a scenario that cannot be loaded
+    except ValueError as error:
+        written = load_scenario(message.scenario).rounds
+        raise InvalidField(str(error), [("rounds", f"at most {written}")]) from None
 
 
 class Session:

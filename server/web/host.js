@@ -79,6 +79,7 @@ function showCreate(problem) {
     const s = state.scenarios.find((x) => x.id === scenario.value);
     summary.textContent = s ? s.summary : "";
     rounds.value = s ? s.rounds : 8;
+    rounds.max = s ? s.rounds : 20; // a scenario is written for its own rounds, no more
   };
   scenario.addEventListener("change", pick);
   const strategyOptions = () => state.strategies.map((s) => h("option", { value: s.id, text: `${s.id} — ${s.summary}` }));

@@ -212,6 +212,11 @@ def test_every_page_has_labels_names_and_no_serious_axe_violation(site, browser)
     wait(host, lambda d: d.find_elements(By.ID, "c-scenario"), "the form")
     assert audit(host) == []
     assert axe_violations(host) == []
+    tutorial = '#c-scenario option[value="tutorial"]'
+    wait(host, lambda d: d.find_elements(By.CSS_SELECTOR, tutorial), "the scenario list")
+    for scenario, most in (("tutorial", "3"), ("build", "12")):  # no more than it is written for
+        Select(host.find_element(By.ID, "c-scenario")).select_by_value(scenario)
+        assert host.find_element(By.ID, "c-rounds").get_attribute("max") == most
     code = create_session(host, site, rounds=2)
     add_bot(host, "House")
     ana = browser()
