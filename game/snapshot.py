@@ -51,18 +51,45 @@ def unpack_state(data: dict[str, Any]) -> ClusterState:
 # ---------------------------------------------------------------- writing
 
 
+# id(read-only array) -> (the array, it packed): the fixed columns a session's states
+# share (``game.state.FIXED_COLUMNS``) are packed once, not once per state
+_PACKED: dict[int, tuple[np.ndarray, dict[str, Any]]] = {}
+PACKED_KEPT = 64
+
+
+def _pack_array(value: np.ndarray) -> dict[str, Any]:
+    if value.flags.writeable or value.base is not None:
+        return _pack_bytes(value)
+    kept = _PACKED.get(id(value))
+    if kept is None or kept[0] is not value:
+        if len(_PACKED) >= PACKED_KEPT:
+            _PACKED.clear()
+        kept = _PACKED[id(value)] = (value, _pack_bytes(value))
+    packed = kept[1]
+    return {**packed, "shape": list(packed["shape"])}
+
+
+def _pack_bytes(value: np.ndarray) -> dict[str, Any]:
+    array = np.ascontiguousarray(value)
+    raw = array.tobytes()
+    packed = zlib.compress(raw, 1)
+    zipped = len(packed) < 0.8 * len(raw)  # flags and counts shrink; prices hardly
+    return {
+        "dtype": str(array.dtype),
+        "shape": list(array.shape),
+        "zlib": zipped,
+        "b64": base64.b64encode(packed if zipped else raw).decode("ascii"),
+    }
+
+
+_PLAIN = frozenset({int, float, str, bool, type(None)})  # exactly these types: as they are
+
+
 def _pack(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, np.ndarray):
-        array = np.ascontiguousarray(value)
-        raw = array.tobytes()
-        packed = zlib.compress(raw, 1)
-        zipped = len(packed) < 0.8 * len(raw)  # flags and counts shrink; prices hardly
-        return {
-            "dtype": str(array.dtype),
-            "shape": list(array.shape),
-            "zlib": zipped,
-            "b64": base64.b64encode(packed if zipped else raw).decode("ascii"),
-        }
+        return _pack_array(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _pack(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, BaseModel):

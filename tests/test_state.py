@@ -10,7 +10,7 @@ import pytest
 
 from game.scenario import Scenario, load_scenario, scenario_names
 from game.setup import initial_state
-from game.state import ARRAY_COLUMNS, ClusterState, dump_state, state_hash
+from game.state import ARRAY_COLUMNS, FIXED_COLUMNS, ClusterState, dump_state, state_hash
 from game.vocabulary import SEGMENTS, SERVICES, Kpi, Stage
 
 SEED = 17
@@ -139,3 +139,21 @@ def test_dump_state_is_plain_json(state: ClusterState):
     assert orgs["needs"]["shape"] == [state.organizations.size, len(SERVICES)]
     assert dumped["stage"] == state.stage.label
     assert dumped["policy"]["fees"]["model"] == state.policy.fees.model.value
+
+
+def test_a_packed_state_is_the_same_whether_its_fixed_columns_were_packed_before(
+    state: ClusterState,
+):
+    from game.snapshot import _PACKED, pack_state, unpack_state
+
+    organizations = state.organizations
+    fresh = {name: np.array(getattr(organizations, name)) for name in FIXED_COLUMNS}
+    assert all(a.flags.writeable for a in fresh.values())  # packed afresh every time
+    copied = state.evolve(organizations=dataclasses.replace(organizations, **fresh))
+    first = pack_state(state)  # the shared read-only columns: packed once, then reused
+    assert _PACKED[id(organizations.needs)][0] is organizations.needs
+    first["state"]["organizations"]["needs"]["shape"].append(99)  # a caller's change stays its own
+    first["state"]["organizations"]["segment"]["b64"] = ""
+    again = pack_state(state)
+    assert json.dumps(again) == json.dumps(pack_state(copied))
+    assert state_hash(unpack_state(again)) == state_hash(state)
