@@ -173,15 +173,21 @@ def line_revenue(
     quality: np.ndarray,
     factor: float,
     capital_raised: float,
+    track_record: int,
 ) -> float:
-    """Return a private revenue line's income for the year."""
+    """Return a private revenue line's income for the year.
+
+    Members buy some lines (joint projects) only from a cluster that has shown it can
+    deliver: below ``trust_projects`` finished projects, part of the market buys.
+    """
     service_quality = quality[SERVICE_INDEX[entry.service]] if entry.service else 1.0
     if entry.capital_fee > 0:
         return float(entry.capital_fee * capital_raised * 1e6 * factor)
     buyers = float((engagement * (member & in_segments(segment, *entry.segments))).sum())
     # demand follows quality with diminishing returns: a decent service already sells
     buyers *= entry.buyer_rate * np.sqrt(service_quality) * (1.0 + entry.outsider_buyers) * factor
-    return float(entry.price * buyers)
+    trust = min(1.0, (1.0 + track_record) / (1.0 + entry.trust_projects))
+    return float(entry.price * buyers * trust)
 
 
 def future_cofinancing(agreements: tuple[AgreementState, ...], scenario: Scenario) -> float:

@@ -121,6 +121,11 @@ class FundingEntry(Strict):
         description="Share of a revenue line's income spent on the work it sells (member-funded "
         "projects pass most of it to the partners who do the work): a project cost.",
     )
+    trust_projects: Annotated[int, Field(ge=0, le=20)] = Field(
+        0,
+        description="Finished projects at which a revenue line sells to its whole market; "
+        "with fewer, members buy (1 + track record) / (1 + this) of it (0: no such wait).",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> FundingEntry:

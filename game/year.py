@@ -331,6 +331,7 @@ class Year:
                 self.quality,
                 effects.line(entry.id),
                 self.impact_year.capital_raised,
+                self.state.track_record,
             )
             families[entry.id] = Family.PRIVATE
         private = sum(revenue.values())

@@ -15,7 +15,7 @@ from game.strategies import STRATEGIES
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_BOTS = "passive,member_first,project_chaser,startup_builder,fee_maximiser,random"
-SHORT = "4"
+SHORT = "3"
 
 
 def simulate(*args: str) -> subprocess.CompletedProcess:

@@ -19,14 +19,16 @@ the cluster to run (`member_projects`, most of whose money passes to the partner
   wound up.
 - The top stage is reachable: the member-first board reaches supercluster in a few
   seeds of build; the weak boards (passive, project chaser, fee maximiser) never.
-- A never-public board lasts the game: in grow, a member-first board that never
-  applies for public money (and hires only when its own income pays for it) runs
-  fully private once the starting grants end (rounds 5-10), is never wound up, needs
-  an emergency loan in at most one seed of thirty (seed 13, in round 10, since
-  members who refuse a fee pay only what they think it is worth), ends with at least
-  year 1's members on average and scores within 15 points of member_first. It is not
-  self-sustaining: it lives partly on the reserve of its public years (docs/model.md,
-  "Known limits").
+- A fully private board is viable: in grow, a member-first board that never applies
+  for public money (and hires only when its own income, less what passes to the
+  partners of its member-funded projects, pays for it) runs fully private once the
+  starting grants end (rounds 5-10), is never wound up, never needs an emergency
+  loan, ends with at least year 1's members on average and scores within 15 points
+  of member_first. It is self-sustaining: played on to 20 rounds, past the game's
+  ten (no public money exists there for anyone), it is wound up in at most one seed
+  of thirty (measured: none) and its median revenue in round 20 is above its round
+  10's (measured 703k against 513k EUR): its fees, sold services and member-funded
+  projects pay its way, as the evolution map's privately financed cluster does.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import numpy as np
 from boards import SEEDS, bot, mean, play_many
 
 from game.decisions import Decisions, Funding, Staffing
+from game.match import with_rounds
 from game.scenario import load_scenario
 from game.strategies import fixed_costs
 from game.vocabulary import Family
@@ -56,7 +59,8 @@ WEAK_BOARDS = ("passive", "project_chaser", "fee_maximiser")
 PRIVATE_SCORE_GAP = 15.0  # points the private board may trail member_first by, at most
 PRIVATE_MEMBERS_KEPT = 1.0  # members at the end over year 1's, on average (measured 1.3)
 PRIVATE_COVER = 1.3  # the private board's own rule: income over the costs of a bigger team
-PRIVATE_LOAN_SEEDS = 1  # seeds (of 30) in which the private board needs an emergency loan
+PRIVATE_LONG = 20  # rounds the private board is played on to, past the game's ten
+PRIVATE_LONG_WOUND = 1  # seeds (of 30) in which it may be wound up by then, at most
 
 
 @cache
@@ -112,8 +116,8 @@ def test_the_top_stage_is_reachable_by_the_best_board_only():
 
 def private_board(view, scenario, rng) -> Decisions:
     """The member-first board that never applies for public money and hires only when
-    last year's private and project income would pay the team with one more FTE and
-    a third to spare."""
+    last year's own income (private and project money less what passed to partners)
+    would pay the team with one more FTE and a third to spare."""
     decisions = bot("member_first")(view, scenario, rng)
     apply = [
         i for i in decisions.funding.apply if scenario.funding_entry(i).family != Family.PUBLIC
@@ -122,6 +126,7 @@ def private_board(view, scenario, rng) -> Decisions:
     report = view.last_report
     if report is not None and staffing.hire_fte > 0:
         earned = report.revenue_total - report.revenue_by_family[Family.PUBLIC]
+        earned -= report.costs.get("projects", 0.0)  # the partners' share and project work
         lines = decisions.funding.revenue_lines or []
         team = fixed_costs(view, scenario, view.staff_fte + staffing.hire_fte, view.interns, lines)
         if earned < PRIVATE_COVER * team:
@@ -130,16 +135,15 @@ def private_board(view, scenario, rng) -> Decisions:
     return decisions.model_copy(update={"funding": funding, "staffing": staffing})
 
 
-def test_a_never_public_board_lasts_the_game():
+def test_a_fully_private_board_is_viable():
     scenario = load_scenario("grow")
     games = play_many(scenario, private_board, SEEDS)
     balanced = play_many(scenario, bot("member_first"), SEEDS)
     ended = max(a.years_left for a in scenario.start.agreements)  # the starting grants
     for game in games:
         assert not game.final.wound_up
+        assert all(r.emergency_loan == 0 for r in game.reports)
         assert all(r.financing_mix[Family.PUBLIC] == 0 for r in game.reports[ended:])
-    loans = sum(any(r.emergency_loan > 0 for r in g.reports) for g in games)
-    assert loans <= PRIVATE_LOAN_SEEDS, loans
     kept = mean(g.final.members.total for g in games) / mean(
         g.reports[0].members.total for g in games
     )
@@ -148,3 +152,12 @@ def test_a_never_public_board_lasts_the_game():
         g.final.score.game_score for g in games
     )
     assert gap <= PRIVATE_SCORE_GAP, gap
+
+
+def test_a_fully_private_board_pays_its_way_past_the_game():
+    scenario = load_scenario("grow")
+    longer = play_many(with_rounds(scenario, PRIVATE_LONG), private_board, SEEDS)
+    assert sum(g.final.wound_up for g in longer) <= PRIVATE_LONG_WOUND
+    tenth = float(np.median([g.reports[scenario.rounds - 1].revenue_total for g in longer]))
+    last = float(np.median([g.reports[-1].revenue_total for g in longer]))
+    assert last > tenth, (tenth, last)
