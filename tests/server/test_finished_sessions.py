@@ -101,3 +101,26 @@ def test_a_finished_session_put_away_from_memory_comes_back(tmp_path) -> None:
             await close_all(facilitator)
 
     run(main())
+
+
+def test_a_broadcast_after_the_last_year_survives_a_restart(tmp_path) -> None:
+    """The facilitator's closing message, sent once the game is over (after its last
+    snapshot), is in the log and comes back with the session."""
+    db = tmp_path / "b.db"
+    words = "Debrief in room 2 at 11:00"
+
+    async def main() -> None:
+        async with serving(db) as (_, url):
+            tokens, _, _, code = await play_to_the_end(url)
+            facilitator = Client(url, reconnect=False)
+            await facilitator.resume(tokens["facilitator"])
+            await facilitator.send("broadcast", text=words)
+            await close_all(facilitator)
+        async with serving(db) as (_, url):
+            projector = Client(url, reconnect=False)
+            await projector.spectate(code)
+            public = await projector.send("get_view")
+            assert public["announcement"] == words
+            await close_all(projector)
+
+    run(main())
