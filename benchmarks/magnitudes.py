@@ -81,6 +81,51 @@ DOCUMENTED = {
 }
 
 
+# The evolution map's own cluster by age (DOMAIN.md, "Typical figures": "a young growth
+# cluster, 100,000 to 125,000 EUR a year; five years on, 300,000 to 350,000; ten years
+# on, 800,000 to 850,000 with five full-time staff"), set beside build's member-first
+# board in the same years: (year, budget range, public share in the map, staff).
+AGES = (
+    (1, (100_000, 125_000), 100, None),
+    (5, (300_000, 350_000), 40, None),
+    (10, (800_000, 850_000), 0, (5, 5)),
+)
+AGE_SCENARIO, AGE_BOARD = "build", "member_first"
+
+
+def measure_ages(seeds: int) -> dict[int, dict[str, list[float]]]:
+    """Return, for each of the map's years, build's member-first magnitudes that year."""
+    games = play_many(load_scenario(AGE_SCENARIO), bot(AGE_BOARD), range(seeds))
+    return {
+        year: {
+            "budget": [g.reports[year - 1].revenue_total for g in games],
+            "public": [g.reports[year - 1].financing_mix[Family.PUBLIC] for g in games],
+            "staff": [g.reports[year - 1].staff.fte for g in games],
+        }
+        for year, *_ in AGES
+    }
+
+
+def ages_table(ages: dict[int, dict[str, list[float]]], seeds: int) -> list[str]:
+    lines = [
+        "",
+        f"The map's budgets are one cluster's years, not stages; {AGE_BOARD} in "
+        f"{AGE_SCENARIO} (seeds 0-{seeds - 1}) in the same years (year 1 is round 1):",
+        "",
+        "| year | budget (revenue, EUR) | map | in range | public % | map | staff (FTE) | map "
+        "| in range |",
+        "| ---: | --- | --- | --- | ---: | ---: | --- | --- | --- |",
+    ]
+    for year, budget, public, staff in AGES:
+        row = ages[year]
+        lines.append(
+            f"| {year} | {_cell(row['budget'], True)} | {_range(budget, True)} | "
+            f"{_inside(row['budget'], budget)} | {np.median(row['public']):.0f} | {public} | "
+            f"{_cell(row['staff'])} | {_range(staff)} | {_inside(row['staff'], staff)} |"
+        )
+    return lines
+
+
 def measure(seeds: int) -> dict[str, dict[str, list[float]]]:
     """Return, per stage, the list of every measured year's magnitudes."""
     rows: dict[str, dict[str, list[float]]] = {
@@ -122,6 +167,8 @@ def _range(bounds: tuple[float, float] | None, money: bool = False) -> str:
         return "-"
     if money:
         return f"{bounds[0] / 1000:,.0f}-{bounds[1] / 1000:,.0f}k"
+    if bounds[0] == bounds[1]:
+        return f"{bounds[0]:g}"
     return f"{bounds[0]:g}-{bounds[1]:g}"
 
 
@@ -132,11 +179,15 @@ def _inside(values: list[float], bounds: tuple[float, float] | None) -> str:
     return "yes" if bounds[0] <= median <= bounds[1] else "**no**"
 
 
-def table(rows: dict[str, dict[str, list[float]]], seeds: int) -> str:
+def table(
+    rows: dict[str, dict[str, list[float]]],
+    seeds: int,
+    ages: dict[int, dict[str, list[float]]] | None = None,
+) -> str:
     lines = [
         START,
-        f"Written by `python benchmarks/magnitudes.py --write` ({', '.join(BOARDS)} in "
-        f"{', '.join(SCENARIOS)}, seeds 0-{seeds - 1}; every year a cluster ends in the "
+        f"Written by `python benchmarks/magnitudes.py --seeds {seeds} --write` "
+        f"({', '.join(BOARDS)} in {', '.join(SCENARIOS)}, seeds 0-{seeds - 1}; every year a cluster ends in the "
         "stage). Model: median (10th-90th percentile). Documents: DOMAIN.md's range; "
         "in range: the model's median lies inside it.",
         "",
@@ -168,6 +219,8 @@ def table(rows: dict[str, dict[str, list[float]]], seeds: int) -> str:
             label = f"**{stage}**" if i == 0 else ""
             count = str(years) if i == 0 else ""
             lines.append(f"| {label} | {count} | {name} | {model} | {documented} | {inside} |")
+    if ages is not None:
+        lines += ages_table(ages, seeds)
     lines += ["", "Sources of the documented ranges:", ""]
     for stage in STAGES:
         lines.append(f"- {stage}: {DOCUMENTED[stage].source}.")
@@ -194,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
     started = time.perf_counter()
-    text = table(measure(args.seeds), args.seeds)
+    text = table(measure(args.seeds), args.seeds, measure_ages(args.seeds))
     print(text)
     print(f"\n{time.perf_counter() - started:.1f} s", file=sys.stderr)
     if args.write:

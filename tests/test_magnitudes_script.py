@@ -31,6 +31,7 @@ def test_writes_the_table_between_the_markers(tmp_path: Path) -> None:
     assert "old table" not in text and text.count(START) == 1
     assert re.search(r"\| \*\*growth\*\* \| \d+ \| budget \(revenue, EUR\) \| [\d,]+k \(", text)
     assert re.search(r"\| members \| \d+ \(\d+-\d+\) \| 50-200 \| (yes|\*\*no\*\*) \|", text)
+    assert re.search(r"\| 1 \| [\d,]+k \([\d,]+-[\d,]+k\) \| 100-125k \| (yes|\*\*no\*\*) \|", text)
 
 
 def test_a_file_without_markers_is_refused_in_one_line(tmp_path: Path) -> None:
