@@ -187,8 +187,8 @@ def table(
     lines = [
         START,
         f"Written by `python benchmarks/magnitudes.py --seeds {seeds} --write` "
-        f"({', '.join(BOARDS)} in {', '.join(SCENARIOS)}, seeds 0-{seeds - 1}; every year a cluster ends in the "
-        "stage). Model: median (10th-90th percentile). Documents: DOMAIN.md's range; "
+        f"({', '.join(BOARDS)} in {', '.join(SCENARIOS)}, seeds 0-{seeds - 1}; "
+        "every year a cluster ends in the stage). Model: median (10th-90th percentile). Documents: DOMAIN.md's range; "
         "in range: the model's median lies inside it.",
         "",
         "| stage | years | magnitude | model | documents | in range |",
