@@ -188,8 +188,8 @@ def table(
         START,
         f"Written by `python benchmarks/magnitudes.py --seeds {seeds} --write` "
         f"({', '.join(BOARDS)} in {', '.join(SCENARIOS)}, seeds 0-{seeds - 1}; "
-        "every year a cluster ends in the stage). Model: median (10th-90th percentile). Documents: DOMAIN.md's range; "
-        "in range: the model's median lies inside it.",
+        "every year a cluster ends in the stage). Model: median (10th-90th percentile). "
+        "Documents: DOMAIN.md's range; in range: the model's median lies inside it.",
         "",
         "| stage | years | magnitude | model | documents | in range |",
         "| --- | ---: | --- | --- | --- | --- |",
