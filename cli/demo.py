@@ -38,9 +38,13 @@ async def create_demo_session(
     config: dict[str, Any] = {"scenario": scenario, "seed": seed, "round_seconds": seconds}
     if rounds is not None:
         config["rounds"] = rounds
-    welcome = await facilitator.create_session(**config)
-    for team, strategy in BOTS:
-        await facilitator.send("add_bot", team=team, strategy=strategy)
+    try:
+        welcome = await facilitator.create_session(**config)
+        for team, strategy in BOTS:
+            await facilitator.send("add_bot", team=team, strategy=strategy)
+    except BaseException:
+        await facilitator.close()  # or the embedded server waits for it when it stops
+        raise
     return facilitator, welcome["code"]
 
 

@@ -272,9 +272,10 @@ def cmd_host(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from cli import demo
+    from game.match import check_rounds
     from game.scenario import load_scenario
 
-    load_scenario(args.scenario)
+    check_rounds(load_scenario(args.scenario), args.rounds)
     if args.headless:
         return demo.run_headless(args.scenario, args.rounds, args.seed)
     if args.browser:

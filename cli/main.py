@@ -32,6 +32,7 @@ from game.scenario import (
     scenario_names,
 )
 from game.strategies import STRATEGIES
+from protocol.client import ServerError
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -502,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:
         print(f"clusterboard: error: {error.path}: {'; '.join(error.problems)}", file=sys.stderr)
         return EXIT_FAILURE
-    except (GameError, ValueError, KeyError, OSError) as error:
+    except (GameError, ValueError, KeyError, OSError, ServerError) as error:
         print(f"clusterboard: error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -6,7 +6,11 @@ import asyncio
 import subprocess
 import sys
 
+import pytest
 from loopback import close_all, facilitated, run, serving
+
+from cli import demo
+from protocol.client import ServerError
 
 
 def test_the_bot_command_plays_a_whole_game(tmp_path) -> None:
@@ -68,3 +72,34 @@ def test_argument_errors_are_one_clear_line() -> None:
         assert result.returncode != 0
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("clusterboard: error:"), result.stderr
+
+
+def test_a_demo_the_server_refuses_says_why_and_stops_its_server() -> None:
+    """The embedded server refuses the demo's session (too many rounds, asked past the
+    command line's own check): the server's reason reaches the caller, and the demo's
+    server stops at once instead of waiting for the refused console's connection."""
+    with pytest.raises(ServerError, match="at most 10 rounds"):
+        demo.run_headless("grow", 12, 1, out=lambda line: None)
+
+
+def test_the_demo_command_refuses_a_longer_game_in_one_line() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "demo",
+            "--headless",
+            "--scenario",
+            "tutorial",
+            "--rounds",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "clusterboard: error: rounds: 'tutorial' is written for at most 3 rounds (got 5)"
+    ]
