@@ -32,7 +32,7 @@ from game.scenario import (
     scenario_names,
 )
 from game.strategies import STRATEGIES
-from protocol.client import ServerError
+from protocol.errors import ServerError
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1

@@ -33,16 +33,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from protocol import patch
+from protocol.errors import ServerError
 from protocol.messages import PROTOCOL_VERSION
-
-
-class ServerError(Exception):
-    """The server refused a request; ``code`` is the stable error code."""
-
-    def __init__(self, reply: dict[str, Any]) -> None:
-        super().__init__(f"{reply.get('code')}: {reply.get('message')}")
-        self.code: str = reply.get("code", "")
-        self.reply = reply
 
 
 class Client:

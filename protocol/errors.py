@@ -26,7 +26,7 @@ Game rules' own errors (``game.errors.IllegalDecision``) are turned into
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 Detail = tuple[str, str]
 
@@ -127,3 +127,17 @@ ERROR_CODES: tuple[str, ...] = tuple(
         InternalError,
     )
 )
+
+
+class ServerError(Exception):
+    """A client's view of a refusal: the server answered a request with ``error``.
+
+    ``code`` is the stable error code; ``reply`` the whole message. Raised by the client
+    library (``protocol.client``); here so that code reporting it need not load a socket
+    library.
+    """
+
+    def __init__(self, reply: dict[str, Any]) -> None:
+        super().__init__(f"{reply.get('code')}: {reply.get('message')}")
+        self.code: str = reply.get("code", "")
+        self.reply = reply
