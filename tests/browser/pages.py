@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import (
+    ElementNotInteractableException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -62,10 +65,13 @@ def type_into(driver: Any, css: str, text: str) -> None:
     150 ms, keeping values): again with the box found anew if the page replaced it."""
 
     def typed(d: Any) -> bool:
-        box = d.find_element(By.CSS_SELECTOR, css)
-        box.clear()
-        box.send_keys(text)
-        return d.find_element(By.CSS_SELECTOR, css).get_attribute("value") == text
+        try:
+            box = d.find_element(By.CSS_SELECTOR, css)
+            box.clear()
+            box.send_keys(text)
+            return d.find_element(By.CSS_SELECTOR, css).get_attribute("value") == text
+        except (StaleElementReferenceException, ElementNotInteractableException):
+            return False  # replaced or not yet shown while the page redrew: try again
 
     wait(driver, typed, f"{text!r} typed into {css}")
 
