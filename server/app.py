@@ -109,7 +109,7 @@ class ServerConfig:
     compression: str = "fresh"
 
 
-@dataclass
+@dataclass(slots=True)
 class Connection:
     id: int
     ws: ServerConnection
@@ -163,6 +163,7 @@ class Server:
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
+        fix_mmap_threshold()
         self.upgrade_logs()
         self.recover()
         self.finished_tokens, self.finished_codes = self.store.finished_index()
@@ -414,6 +415,7 @@ class Server:
         self.connections[connection.id] = connection
         self.by_socket[ws] = connection
         _limit_send_buffer(ws, self.config.send_buffer)
+        _forget_handshake(ws)
         try:
             async for text in ws:
                 try:
@@ -713,10 +715,28 @@ def trim_memory() -> None:
         _libc.malloc_trim(0)
 
 
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+MMAP_THRESHOLD = 128 * 1024  # bytes: glibc's own starting value, kept from then on
+
+
+def fix_mmap_threshold() -> None:
+    """Keep every allocation of ``MMAP_THRESHOLD`` bytes or more in its own mapping (glibc).
+
+    glibc raises this threshold each time such a block is freed, up to 32 MiB; after the
+    first resolution's results and snapshots (a megabyte or more each) were freed, the
+    next ones came from the heap, where the small objects allocated among them kept the
+    memory from going back to the system. A fixed threshold returns each large block the
+    moment it is freed.
+    """
+    if _libc is not None:
+        _libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
 def _load_libc() -> ctypes.CDLL | None:
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
         return libc
     except (OSError, AttributeError):
         return None
@@ -742,6 +762,18 @@ def _limit_send_buffer(ws: ServerConnection, size: int) -> None:
     if sock is not None and size:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+
+
+# what a connection keeps of its opening handshake once it is open: websockets only asks
+# whether there was a request (a frame is not a handshake), and nothing here reads its
+# headers after ``http``, so one shared request without headers stands for every one
+_HANDSHAKE_DONE = Request("/", Headers())
+
+
+def _forget_handshake(ws: ServerConnection) -> None:
+    """Drop the opening handshake's parsed headers (about 3 KiB a connection)."""
+    ws.request = _HANDSHAKE_DONE
+    ws.response = None
 
 
 def _address(ws: ServerConnection) -> str:
