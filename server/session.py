@@ -187,12 +187,13 @@ def validate_new(message: CreateSession) -> None:
     """
     validate_config(message)
     try:
-        check_rounds(load_scenario(message.scenario), message.rounds)
+        scenario = load_scenario(message.scenario)
     except ScenarioError:
         return  # the session itself reports a scenario that cannot be loaded
+    try:
+        check_rounds(scenario, message.rounds)
     except ValueError as error:
-        written = load_scenario(message.scenario).rounds
-        raise InvalidField(str(error), [("rounds", f"at most {written}")]) from None
+        raise InvalidField(str(error), [("rounds", f"at most {scenario.rounds}")]) from None
 
 
 class Session:
