@@ -46,11 +46,27 @@ def final_score(client: Client, team: str) -> float:
 
 
 async def play(client: Client, strategy_name: str, seed: int = 1, timeout: float = DAY) -> float:
-    """Play every round until the game finishes; return the team's final score."""
+    """Play every round until the game finishes; return the team's final score.
+
+    Views keep arriving while the bot waits to be woken: what it decides on is read
+    again when it runs, and a round it has submitted is never submitted again (its
+    view may not show the submission yet).
+    """
+    submitted: set[tuple[bool, int]] = set()  # (practice, round): a practice round is redone
+
+    def key(state: dict[str, Any]) -> tuple[bool, int]:
+        return bool(state["timer"].get("practice")), state["timer"]["round"]
+
+    def ready(c: Client) -> dict[str, Any] | None:
+        state = to_decide(c)
+        return state if state is not None and key(state) not in submitted else None
+
     while True:
-        await client.wait_for(lambda c: c.phase == "finished" or to_decide(c), timeout)
-        state = to_decide(client)
+        await client.wait_for(lambda c: c.phase == "finished" or ready(c), timeout)
+        state = ready(client)
         if state is None:
+            if client.phase != "finished":
+                continue  # the view moved on between the wake-up and now: wait again
             await client.wait_for(
                 lambda c: (c.public_state or {}).get("timer", {}).get("phase") == "finished",
                 timeout,
@@ -58,6 +74,7 @@ async def play(client: Client, strategy_name: str, seed: int = 1, timeout: float
             return final_score(client, client.welcome.get("team", ""))
         try:
             await client.submit(decide(state, strategy_name, seed), state["timer"]["round"])
+            submitted.add(key(state))
         except ServerError as error:
             if error.code not in ("stale_round", "wrong_phase"):
                 raise

@@ -103,3 +103,53 @@ def test_the_demo_command_refuses_a_longer_game_in_one_line() -> None:
     assert done.stderr.strip().splitlines() == [
         "clusterboard: error: rounds: 'tutorial' is written for at most 3 rounds (got 5)"
     ]
+
+
+class _LaggingClient:
+    """A scripted stand-in for a connection's races: the team view shows a submission
+    only once the round has resolved, and the view moves on between the bot's wake-up
+    and its reading it (the demo hung in about one run of fifteen on these)."""
+
+    def __init__(self, rounds: int) -> None:
+        self.rounds, self.submitted, self.welcome = rounds, [], {"team": "North"}
+        self.round_no, self.phase = 1, "decisions"
+        self.public_state = {"timer": {"phase": "decisions"}, "leaderboard": []}
+
+    @property
+    def team_state(self) -> dict:
+        timer = {"phase": self.phase, "round": self.round_no, "practice": False}
+        return {"timer": timer, "view": {"round": self.round_no}, "submission": None}
+
+    def advance(self) -> None:
+        """One step of the session: a submitted round resolves, the next one opens."""
+        if self.phase == "decisions" and self.round_no in self.submitted:
+            self.phase = "results"
+        elif self.phase == "results" and self.round_no < self.rounds:
+            self.round_no, self.phase = self.round_no + 1, "decisions"
+        elif self.phase == "results":
+            self.phase = "finished"
+        elif self.phase == "finished":
+            self.public_state["timer"]["phase"] = "finished"
+
+    async def wait_for(self, condition, timeout) -> object:
+        for _ in range(10):
+            found = condition(self)
+            if found:
+                if self.phase == "decisions" and self.round_no in self.submitted:
+                    self.advance()  # the round resolves before the bot reads its view
+                return found
+            self.advance()
+        raise AssertionError("the bot waits for something that never comes")
+
+    async def submit(self, decisions, round_no) -> None:
+        assert round_no not in self.submitted, f"round {round_no} submitted twice"
+        self.submitted.append(round_no)
+
+
+def test_the_bot_submits_each_round_once_when_its_views_lag(monkeypatch) -> None:
+    from cli import bot
+
+    client = _LaggingClient(rounds=3)
+    monkeypatch.setattr(bot, "decide", lambda state, name, seed: {})
+    score = asyncio.run(asyncio.wait_for(bot.play(client, "member_first"), 10))
+    assert client.submitted == [1, 2, 3] and score == 0.0
