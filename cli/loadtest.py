@@ -569,8 +569,8 @@ async def load(args: argparse.Namespace) -> dict[str, Any]:
     if url is None:
         players_per_team = max(args.players, 6)
         serve = [
-            *(["-m", "cProfile", "-o", str(args.profile)] if args.profile else []),
-            *("-m", "cli", "serve", "--port", "0", "--log-level", "info"),
+            *(["-m", "cli.cpuprofile", str(args.profile)] if args.profile else ["-m", "cli"]),
+            *("serve", "--port", "0", "--log-level", "info"),
             *("--db", str(work / "load.db")),
             *("--max-sessions", str(sessions + 10)),
             *("--per-address", "0"),  # every simulated participant comes from this machine

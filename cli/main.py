@@ -397,7 +397,11 @@ def _add_server_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument(
         "--server-cpu", type=int, default=0, help="CPU to pin the server to (-1: not pinned)"
     )
-    load.add_argument("--profile", default=None, help="write the server's cProfile stats here")
+    load.add_argument(
+        "--profile",
+        default=None,
+        help="write a cProfile of the server's event-loop thread, timed by its CPU clock, here",
+    )
     load.add_argument(
         "--workers", type=int, default=None, help="the server's --workers (default: its own)"
     )

@@ -81,6 +81,7 @@ log = logging.getLogger("clusterboard.server")
 SETTLE = 0.75  # seconds of command clock a draft stays unedited before its forecast is due
 FORECASTS_KEPT = 256  # per session: a few per team and draft version
 TIMER_EVERY = 0.5  # seconds of command clock between two "waiting for" timers
+FACILITATOR_EVERY = 0.5  # ... and between two facilitator updates for drafts and presence
 INTERNAL = ("tick", "resolve", "rules_switch")  # commands of the server itself, never a client's
 
 
@@ -241,6 +242,8 @@ class Session:
         self.forecast_running: set[ForecastKey] = set()  # jobs handed to the shell, not back
         self.timer_sent = float("-inf")
         self.timer_dirty = False
+        self.facilitator_sent = float("-inf")
+        self.facilitator_dirty = False
         self.present: set[str] = set()  # players connected at some point of the open round
         self.seq = 1
         self.answered: OrderedDict[tuple[str, str], int] = OrderedDict()
@@ -390,9 +393,19 @@ class Session:
             self.streams.push("public_state", "", To("everyone"), now)
 
     def push_facilitator(self, now: float) -> None:
-        """Tell the facilitator about a draft, a submission or a connection."""
+        """Send the facilitator what changed in its view, now."""
+        self.facilitator_sent, self.facilitator_dirty = now, False
         if self.recipients(To("facilitator")):
             self.streams.push("facilitator_state", "", To("facilitator"), now)
+
+    def tell_facilitator(self, now: float) -> None:
+        """Tell the facilitator about a draft, a submission or a connection: at once if
+        its last update is FACILITATOR_EVERY old, else at the next flush (a class of
+        twenty teams edits drafts a dozen times a second; the console needs none of
+        them sooner)."""
+        self.facilitator_dirty = True
+        if now - self.facilitator_sent >= FACILITATOR_EVERY:
+            self.push_facilitator(now)
 
     def full_view(self, connection: int, now: float, reply_to: str | None = None) -> None:
         """Send a connection everything its role may see (on join, resume and get_view)."""
@@ -551,13 +564,13 @@ class Session:
             if self.count_connections("facilitator") == 0:  # players see the console is away
                 self.push_public(command.now)
             else:
-                self.push_facilitator(command.now)
+                self.tell_facilitator(command.now)
         self.streams.forget_unwatched()
 
     def push_connected(self, now: float, team_key_: str) -> None:
         """Tell the team and the facilitator who is connected now."""
         self.push_team(self.teams[team_key_], now)
-        self.push_facilitator(now)
+        self.tell_facilitator(now)
 
     # ------------------------------------------------------------ players
 
@@ -613,7 +626,7 @@ class Session:
             forecast_pending=pending,
         )
         self.send(To("team", team.key), changed)
-        self.push_facilitator(command.now)
+        self.tell_facilitator(command.now)
 
     def _on_submit(self, command: Command, principal: Principal) -> None:
         team = self.player_team(principal)
@@ -638,7 +651,7 @@ class Session:
         # one such message every TIMER_EVERY seconds, the last one at the next flush
         self.timer_dirty = True
         self.send_timer(command.now)
-        self.push_facilitator(command.now)
+        self.tell_facilitator(command.now)
         self.close_if_complete(command.now)
 
     # ------------------------------------------------------------ held back, sent at a flush
@@ -657,10 +670,14 @@ class Session:
         due = list(self.forecast_due.values())
         if self.timer_dirty:
             due.append(self.timer_sent + TIMER_EVERY)
+        if self.facilitator_dirty:
+            due.append(self.facilitator_sent + FACILITATOR_EVERY)
         return min(due) if due else None
 
     def _flush(self, command: Command) -> None:
         self.send_timer(command.now)  # and the shell takes the forecasts now due
+        if self.facilitator_dirty and command.now - self.facilitator_sent >= FACILITATOR_EVERY:
+            self.push_facilitator(command.now)
 
     # ------------------------------------------------------------ forecasts, computed elsewhere
 

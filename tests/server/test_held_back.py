@@ -64,6 +64,12 @@ def test_a_burst_of_edits_ends_with_the_forecast_of_the_last_draft(monkeypatch) 
         assert table.forecasts() == []  # still settling: no work
     assert all(d.forecast is None and d.forecast_pending for d in drafts)
     assert calls == []
+    table.now = table.session.flush_due()  # first the facilitator's held-back update
+    assert table.now < last_edit + SETTLE
+    flushed = table.run(Flush())
+    assert [m.type for m in messages_to(flushed, table.session, table.facilitator)] == [
+        "facilitator_state"
+    ]
     assert table.session.flush_due() == last_edit + SETTLE
     table.now = last_edit + SETTLE - 0.01
     early = table.run(Flush())
@@ -161,6 +167,42 @@ def test_timers_are_held_back_and_the_last_one_is_right() -> None:
     last = [m for m in messages_to(step, table.session, seats[0]) if m.type == "timer"]
     assert step.record is None and len(last) == 1 and last[0].timer.waiting == ["T4"]
     assert table.session.flush_due() is None
+
+
+def test_the_facilitator_gets_drafts_held_back_and_the_last_update_is_right() -> None:
+    table = Table(rounds=2)
+    seats = [table.join(f"T{n}", f"P{n}") for n in range(4)]
+    table.facilitate(type="start")
+    table.facilitate(type="open_round")
+    table.forecasts()
+    console = table.facilitator
+
+    def updates(step) -> list:
+        return [
+            m for m in messages_to(step, table.session, console) if m.type == "facilitator_state"
+        ]
+
+    table.now = 30.0
+    sent = []
+    for n in range(20):  # twenty edits over a second, by four teams
+        change = {"staffing": {"hire_fte": 0.25 * (n + 1)}}
+        step = table.send(seats[n % 4], type="edit_draft", round=1, changes=change)
+        assert step.error is None
+        sent += updates(step)
+        table.now = 30.0 + 0.05 * (n + 1)
+    assert len(sent) == 2  # at 30.0 and 30.5, not one per edit
+    due = table.session.flush_due()
+    assert due is not None and 30.5 < due <= 31.0
+    table.now = 31.0
+    while (due := table.session.flush_due()) is not None and due <= table.now:
+        step = table.run(Flush())
+        assert step.record is None  # never enters the event log
+        sent += updates(step)
+    assert len(sent) == 3
+    shown = {row.team: row.draft_version for row in sent[-1].teams}
+    assert shown == {t.name: t.draft_version for t in table.session.teams.values()}
+    assert sorted(shown.values()) == [5, 5, 5, 5]
+    assert table.session.flush_due() is None or table.session.flush_due() > 31.0
 
 
 def test_twenty_teams_submitting_at_once_get_few_timers_over_a_socket(tmp_path) -> None:
