@@ -33,6 +33,9 @@ MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+BOARD = {"view"}  # the part of a team's view made apart (Streams.board)
+TEAM_FIELDS = tuple(TeamState.model_fields)  # a team view's fields, in order
+
 # the keyed lists whose items the session keeps packed (reports, newspapers): a view
 # holds them as the packed items themselves, compared by identity, decoded only to send
 PACKED_LISTS = {"team_state": "reports", "public_state": "history"}
@@ -76,13 +79,35 @@ class Streams:
         # the facilitator's rows as last made, with what they were made from
         self.rows: dict[str, tuple[Any, bytes | None, tuple[Any, ...], dict[str, Any]]] = {}
         self.students: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        self.boards: dict[str, tuple[tuple[Any, ...], Any, dict[str, Any]]] = {}  # Streams.board
 
     # ------------------------------------------------------------ the views as held
 
     def team_doc(self, team: Team, now: float) -> tuple[dict[str, Any], tuple[bytes, ...]]:
-        view = json.loads(views.team_state(self.session, team, now).model_dump_json())
+        """The team's view: its board's part (``view``, most of it) is made again only
+        when the team's state or last report changed, not for every timer or roster
+        change (a round's phases push every team's view)."""
+        board, board_json = self.board(team)
+        state = views.team_state(self.session, team, now, view=board)
+        made = json.loads(state.model_dump_json(exclude=BOARD))
+        view = {name: board_json if name == "view" else made[name] for name in TEAM_FIELDS}
         view["reports"] = []  # held apart, packed
         return patch.held("team_state", view), tuple(team.reports)
+
+    def board(self, team: Team) -> tuple[Any, dict[str, Any]]:
+        """The team's ``view`` field, as a model and as JSON data (never changed once made;
+        ``patch.held`` copies what it takes out of it)."""
+        made_from = (
+            team.current_state(),
+            team.reports[-1] if team.reports else None,
+            self.session.scenario,
+        )
+        kept = self.boards.get(team.key)
+        if kept is not None and all(a is b for a, b in zip(kept[0], made_from, strict=True)):
+            return kept[1], kept[2]
+        board = views.board_view(self.session, team)
+        kept = self.boards[team.key] = (made_from, board, json.loads(board.model_dump_json()))
+        return kept[1], kept[2]
 
     def public_doc(self, now: float) -> tuple[dict[str, Any], tuple[bytes, ...]]:
         view = json.loads(views.public_state(self.session, now).model_dump_json())
@@ -248,3 +273,5 @@ class Streams:
                 to = To("everyone")
             if not self.session.recipients(to):
                 del self.held[(kind, key)]
+                if kind == "team_state":
+                    self.boards.pop(key, None)

@@ -14,7 +14,7 @@ from game.decisions import Decisions
 from game.rules import check_decisions
 from game.scoring import game_score
 from game.state import ClusterState
-from game.view import team_view
+from game.view import TeamView, team_view
 from protocol.phases import OPEN
 from protocol.replies import (
     Briefing,
@@ -103,8 +103,10 @@ def submission(team: Team) -> Submission | None:
     return Submission(round=s.round, by=s.by, decisions=s.decisions)
 
 
-def team_state(session: Session, team: Team, now: float, full: bool = False) -> TeamState:
-    """Return one team's private view."""
+def team_state(
+    session: Session, team: Team, now: float, full: bool = False, view: TeamView | None = None
+) -> TeamState:
+    """Return one team's private view (with ``view``, its board's view as already made)."""
     state = team.current_state()
     forecast, pending = session.forecast_view(team)
     return TeamState(
@@ -113,7 +115,7 @@ def team_state(session: Session, team: Team, now: float, full: bool = False) -> 
         players=players(session, team),
         computer=team.computer,
         removed=team.removed,
-        view=team_view(state, session.scenario, team.last_report()),
+        view=view if view is not None else board_view(session, team),
         draft=team.draft,
         draft_version=team.draft_version,
         problems=problems(team.draft, state, session) if team.open_state is not None else [],
@@ -122,6 +124,12 @@ def team_state(session: Session, team: Team, now: float, full: bool = False) -> 
         forecast=forecast,
         forecast_pending=pending,
     )
+
+
+def board_view(session: Session, team: Team) -> TeamView:
+    """What the team's board sees before deciding: it changes only with the team's state
+    (a round's opening, its resolution) and its last report."""
+    return team_view(team.current_state(), session.scenario, team.last_report())
 
 
 def score(session: Session, team: Team) -> float:
