@@ -34,7 +34,6 @@ MODELS: dict[str, type[BaseModel]] = {
 
 
 BOARD = {"view"}  # the part of a team's view made apart (Streams.board)
-TEAM_FIELDS = tuple(TeamState.model_fields)  # a team view's fields, in order
 
 # the keyed lists whose items the session keeps packed (reports, newspapers): a view
 # holds them as the packed items themselves, compared by identity, decoded only to send
@@ -46,8 +45,9 @@ class Held:
     """The last view an audience was sent, and its version."""
 
     version: int
-    doc: dict[str, Any] | None = None  # kept as objects (the facilitator's: one a session)
-    packed: bytes | None = None  # kept as compressed JSON (teams' and public views)
+    doc: dict[str, Any] | None = None  # kept as objects (the facilitator's and teams' views:
+    # a team's board part is shared with Streams.boards, the rest is small)
+    packed: bytes | None = None  # kept as compressed JSON (the public view)
     items: tuple[bytes, ...] = ()  # the packed list's items (PACKED_LISTS)
 
     def view(self) -> dict[str, Any] | None:
@@ -79,24 +79,25 @@ class Streams:
         # the facilitator's rows as last made, with what they were made from
         self.rows: dict[str, tuple[Any, bytes | None, tuple[Any, ...], dict[str, Any]]] = {}
         self.students: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-        self.boards: dict[str, tuple[tuple[Any, ...], Any, dict[str, Any]]] = {}  # Streams.board
+        self.boards: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}  # Streams.board
 
     # ------------------------------------------------------------ the views as held
 
     def team_doc(self, team: Team, now: float) -> tuple[dict[str, Any], tuple[bytes, ...]]:
-        """The team's view: its board's part (``view``, most of it) is made again only
-        when the team's state or last report changed, not for every timer or roster
-        change (a round's phases push every team's view)."""
-        board, board_json = self.board(team)
-        state = views.team_state(self.session, team, now, view=board)
-        made = json.loads(state.model_dump_json(exclude=BOARD))
-        view = {name: board_json if name == "view" else made[name] for name in TEAM_FIELDS}
+        """The team's view as held: its board's part (``view``, most of it) is the very
+        object made when the team's state or last report last changed, so that a round's
+        phases and roster changes neither make it again nor compare it (the diff passes
+        over an identical object at once)."""
+        made = TeamState.model_construct(view=None, **views.team_fields(self.session, team, now))
+        view = made.model_dump(mode="json", exclude=BOARD)
         view["reports"] = []  # held apart, packed
-        return patch.held("team_state", view), tuple(team.reports)
+        doc = patch.held("team_state", view)
+        doc["view"] = self.board(team)
+        return doc, tuple(team.reports)
 
-    def board(self, team: Team) -> tuple[Any, dict[str, Any]]:
-        """The team's ``view`` field, as a model and as JSON data (never changed once made;
-        ``patch.held`` copies what it takes out of it)."""
+    def board(self, team: Team) -> dict[str, Any]:
+        """The team's ``view`` field as held (``patch.held``), made again only when the
+        team's state, last report or rules changed; never changed once made."""
         made_from = (
             team.current_state(),
             team.reports[-1] if team.reports else None,
@@ -104,13 +105,14 @@ class Streams:
         )
         kept = self.boards.get(team.key)
         if kept is not None and all(a is b for a, b in zip(kept[0], made_from, strict=True)):
-            return kept[1], kept[2]
-        board = views.board_view(self.session, team)
-        kept = self.boards[team.key] = (made_from, board, json.loads(board.model_dump_json()))
-        return kept[1], kept[2]
+            return kept[1]
+        board = views.board_view(self.session, team).model_dump(mode="json")
+        held = patch.held("team_state", {"view": board})["view"]
+        self.boards[team.key] = (made_from, held)
+        return held
 
     def public_doc(self, now: float) -> tuple[dict[str, Any], tuple[bytes, ...]]:
-        view = json.loads(views.public_state(self.session, now).model_dump_json())
+        view = views.public_state(self.session, now).model_dump(mode="json")
         view["history"] = []
         return patch.held("public_state", view), tuple(self.session.newspapers)
 
@@ -120,7 +122,7 @@ class Streams:
         is the very object the held view has, which the diff passes over at once."""
         session = self.session
         state = views.facilitator_state(session, now, reports=False, students=False, teams=False)
-        view = json.loads(state.model_dump_json())
+        view = state.model_dump(mode="json")
         view["teams"] = [self.team_row(team) for team in session.teams.values()]
         view["students"] = [self.student_row(p) for p in session.players.values()]
         return patch.held("facilitator_state", view)
@@ -133,7 +135,7 @@ class Streams:
         kept = self.rows.get(team.key)
         if kept is not None and kept[0] is team.state and kept[1] is packed and kept[2] == inputs:
             return kept[3]
-        row = json.loads(views.team_status(session, team, reports=False).model_dump_json())
+        row = views.team_status(session, team, reports=False).model_dump(mode="json")
         row["last_report"] = self.last_report(team)
         self.rows[team.key] = (team.state, packed, inputs, row)
         return row
@@ -233,7 +235,7 @@ class Streams:
 
     def keep(self, kind: str, key: str, doc: dict[str, Any], items: tuple[bytes, ...]) -> None:
         held = self.held.setdefault((kind, key), Held(self.version))
-        held.keep(doc, items, self.version, packed=kind != "facilitator_state")
+        held.keep(doc, items, self.version, packed=kind == "public_state")
 
     def patch_message(
         self, kind: str, base: int, change: dict[str, Any], removed: list[list[str]]

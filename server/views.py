@@ -103,27 +103,29 @@ def submission(team: Team) -> Submission | None:
     return Submission(round=s.round, by=s.by, decisions=s.decisions)
 
 
-def team_state(
-    session: Session, team: Team, now: float, full: bool = False, view: TeamView | None = None
-) -> TeamState:
-    """Return one team's private view (with ``view``, its board's view as already made)."""
+def team_state(session: Session, team: Team, now: float, full: bool = False) -> TeamState:
+    """Return one team's private view."""
+    return TeamState(view=board_view(session, team), **team_fields(session, team, now, full))
+
+
+def team_fields(session: Session, team: Team, now: float, full: bool = False) -> dict[str, Any]:
+    """Every field of the team's view but its board's (``view``), as models."""
     state = team.current_state()
     forecast, pending = session.forecast_view(team)
-    return TeamState(
-        timer=timer(session, now),
-        team=team.name,
-        players=players(session, team),
-        computer=team.computer,
-        removed=team.removed,
-        view=view if view is not None else board_view(session, team),
-        draft=team.draft,
-        draft_version=team.draft_version,
-        problems=problems(team.draft, state, session) if team.open_state is not None else [],
-        submission=submission(team),
-        reports=team.all_reports() if full else None,
-        forecast=forecast,
-        forecast_pending=pending,
-    )
+    return {
+        "timer": timer(session, now),
+        "team": team.name,
+        "players": players(session, team),
+        "computer": team.computer,
+        "removed": team.removed,
+        "draft": team.draft,
+        "draft_version": team.draft_version,
+        "problems": problems(team.draft, state, session) if team.open_state is not None else [],
+        "submission": submission(team),
+        "reports": team.all_reports() if full else None,
+        "forecast": forecast,
+        "forecast_pending": pending,
+    }
 
 
 def board_view(session: Session, team: Team) -> TeamView:

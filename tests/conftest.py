@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import os
 
+import hypothesis.strategies._internal.random  # noqa: F401
 import pytest
 from hypothesis import settings
+
+# (The import above loads, at collection, a module Hypothesis otherwise imports lazily
+# the first time a test draws from ``st.randoms()``: pytest then rewrites its asserts
+# in the middle of a deep test, where Python 3.11.7's parser can fail with "SystemError:
+# AST constructor recursion depth mismatch".)
 
 # No per-example deadline: a shared, loaded machine would turn it into a timed test
 # that flakes; speed is measured in benchmarks/, not here.
