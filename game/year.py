@@ -278,6 +278,7 @@ class Year:
         self.appraisal, self.leaving, self.joining = appraisal, leaving, joining
         self.was_member = was_member
         self.fees_asked = fees
+        self.fee_capacity = capacity  # what each can afford, for measures outside the year
 
     def _pay_fees(self, fees: np.ndarray, share_program: bool) -> None:
         orgs, finance = self.orgs, self.economy.finance
