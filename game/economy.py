@@ -179,6 +179,13 @@ class MemberEconomy(Strict):
             "pays, as a multiple of its willingness (it pays what it thinks the value is worth)."
         )
     )
+    paying_limit: Positive = Field(
+        1.0,
+        description=(
+            "The most a member pays in a year, as a multiple of its fee capacity (what it "
+            "can afford): a member asked more that stays pays this much and no more."
+        ),
+    )
     grievance_price: Share = Field(description="Grievance of a member that leaves over price.")
     grievance_neglect: Share = Field(
         description="Grievance of a member that leaves over too little contact or value."

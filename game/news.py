@@ -163,6 +163,17 @@ def _price_items(year: Year) -> list[tuple[float, _Line]]:
             f"{euros(asked - paid)} of the {euros(asked)} asked."
         )
         items.append(_item(2 + 2 * count, Topic.FEES, text, "bad", "fees"))
+    short = year.short_paid
+    if short.any():
+        asked = float(year.fees_asked[short].sum())
+        paid = float(year.orgs.fee_paid[short].sum())
+        count = int(short.sum())
+        text = (
+            f"{_plural(count, 'member', 'members')} could not afford the whole fee: "
+            f"asked {euros(asked)}, more than their budgets allow, they paid "
+            f"{euros(paid)}."
+        )
+        items.append(_item(2 + 2 * count, Topic.FEES, text, "bad", "fees"))
     declined = int(year.joining.refused.sum())
     if declined:
         text = (

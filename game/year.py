@@ -270,11 +270,12 @@ class Year:
         orgs.tenure[:] = np.where(member & was_member, orgs.tenure + 1, 0)
         ceiling = rules.refusal_from * appraisal.willingness
         self.part_paid = member & (fees > ceiling + 0.5)  # stayed, but refused the fee
-        # a member that refuses the fee pays only what it thinks the value is worth
-        self._pay_fees(
-            np.where(self.part_paid, rules.refused_pays * appraisal.willingness, fees),
-            share_program,
-        )
+        # a member that refuses the fee pays only what it thinks the value is worth, and
+        # no member pays more than it can afford
+        limit = rules.paying_limit * capacity
+        self.short_paid = member & ~self.part_paid & (fees > limit + 0.5)
+        paying = np.where(self.part_paid, rules.refused_pays * appraisal.willingness, fees)
+        self._pay_fees(np.minimum(paying, limit), share_program)
         self.appraisal, self.leaving, self.joining = appraisal, leaving, joining
         self.was_member = was_member
         self.fees_asked = fees

@@ -300,32 +300,39 @@ def test_the_news_says_members_refused_the_fee_and_why():
 def test_a_member_that_stays_never_pays_more_than_it_would_ever_pay(name: str, monkeypatch):
     """A member asked more than ``refusal_from`` x its willingness to pay either walks out
     or stays and pays only ``refused_pays`` x its willingness (what it thinks the value is
-    worth): no fee above the ceiling is ever paid, and asking above it earns less than
-    asking the ceiling would. Three times member_first's fees put many members there; the
-    year's appraisal is read as it is made."""
+    worth); and no member pays more than ``paying_limit`` x its fee capacity (what it can
+    afford), however much it is asked. Three times member_first's fees put many members
+    above both; the year's appraisal, and the capacity it was made from, are read as they
+    are made."""
     import game.members as members
 
     seen = []
     appraise = members.appraise
 
-    def spy(value, fees, *args, **kwargs):
-        seen.append((fees, appraise(value, fees, *args, **kwargs)))
-        return seen[-1][1]
+    def spy(value, fees, capacity, *args, **kwargs):
+        seen.append((fees, capacity, appraise(value, fees, capacity, *args, **kwargs)))
+        return seen[-1][2]
 
     monkeypatch.setattr(members, "appraise", spy)
     world = scenario(name)
     rules = world.economy.members
     assert rules.refused_pays < rules.refusal_from
-    refusing = 0
+    refusing = short = 0
     for seed in range(5):
         seen.clear()
         game = play(world, seed, adjusted(bot("member_first"), _times(3.0)))
-        for state, (asked, appraisal) in zip(game.states[: len(seen)], seen, strict=True):
+        years = zip(game.states[: len(seen)], seen, strict=True)
+        for state, (asked, capacity, appraisal) in years:
             orgs = state.organizations  # the state after the year (then dormant)
             ceiling = rules.refusal_from * appraisal.willingness
-            assert np.all(orgs.fee_paid <= ceiling + 0.01)
+            limit = rules.paying_limit * capacity
+            assert np.all(orgs.fee_paid <= np.minimum(ceiling, limit) + 0.01)
             above = orgs.member & (orgs.fee_paid > 0) & (asked > ceiling + 0.5)
-            expected = rules.refused_pays * appraisal.willingness[above]
+            expected = np.minimum(rules.refused_pays * appraisal.willingness, limit)[above]
             assert np.allclose(orgs.fee_paid[above], expected, rtol=1e-9, atol=0.01)
             refusing += int(above.sum())
+            unaffordable = orgs.member & (orgs.fee_paid > 0) & ~above & (asked > limit + 0.5)
+            assert np.allclose(orgs.fee_paid[unaffordable], limit[unaffordable], atol=0.01)
+            short += int(unaffordable.sum())
     assert refusing > 0  # members stayed and paid what they think it is worth, not the fee
+    assert short > 0  # members stayed and paid what they can afford, not the fee
