@@ -336,3 +336,28 @@ def test_a_member_that_stays_never_pays_more_than_it_would_ever_pay(name: str, m
             short += int(unaffordable.sum())
     assert refusing > 0  # members stayed and paid what they think it is worth, not the fee
     assert short > 0  # members stayed and paid what they can afford, not the fee
+
+
+def test_the_news_says_members_could_not_afford_the_fee():
+    """Fees at 1.5 x member_first's (grow, seeds 0-9) ask some members more than they can
+    afford but less than twice what they would pay: the feed counts those who could not
+    afford the whole fee, what they were asked and what they paid (less), as a fee item."""
+    short = re.compile(
+        r"(\d+) members? could not afford the whole fee: asked ([\d,]+) EUR, more than "
+        r"their budgets allow, they paid ([\d,]+) EUR\."
+    )
+    lines = 0
+    for game in play_many(
+        scenario("grow"), adjusted(bot("member_first"), _times(1.5)), RANGE_SEEDS
+    ):
+        for report in game.reports:
+            for item in report.news:
+                match = short.fullmatch(item.text)
+                if match is None:
+                    continue
+                lines += 1
+                assert (item.topic, item.cause, item.tone) == (Topic.FEES, "fees", "bad")
+                asked, paid = (float(match[i].replace(",", "")) for i in (2, 3))
+                assert 0 < paid < asked
+                assert int(match[1]) <= report.members.total
+    assert lines >= 5
