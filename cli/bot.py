@@ -49,15 +49,20 @@ async def play(client: Client, strategy_name: str, seed: int = 1, timeout: float
     """Play every round until the game finishes; return the team's final score.
 
     Views keep arriving while the bot waits to be woken: what it decides on is read
-    again when it runs, and a round it has submitted is never submitted again (its
-    view may not show the submission yet).
+    again when it runs, and a round it has submitted is never submitted again while it
+    is open (its view may not show the submission yet). Once the team's view shows the
+    round closed, a round opened later is a new one: a practice round the facilitator
+    reset is played again.
     """
-    submitted: set[tuple[bool, int]] = set()  # (practice, round): a practice round is redone
+    submitted: set[tuple[bool, int]] = set()  # (practice, round) of the open round
 
     def key(state: dict[str, Any]) -> tuple[bool, int]:
         return bool(state["timer"].get("practice")), state["timer"]["round"]
 
     def ready(c: Client) -> dict[str, Any] | None:
+        team = c.team_state
+        if team is not None and team["timer"]["phase"] not in ("decisions", "paused"):
+            submitted.clear()  # the round closed
         state = to_decide(c)
         return state if state is not None and key(state) not in submitted else None
 

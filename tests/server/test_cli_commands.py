@@ -108,24 +108,29 @@ def test_the_demo_command_refuses_a_longer_game_in_one_line() -> None:
 class _LaggingClient:
     """A scripted stand-in for a connection's races: the team view shows a submission
     only once the round has resolved, and the view moves on between the bot's wake-up
-    and its reading it (the demo hung in about one run of fifteen on these)."""
+    and its reading it (the demo hung in about one run of fifteen on these). The rounds
+    open in the order of ``openings``, (practice, round) each: a practice round reset
+    and played again opens twice."""
 
-    def __init__(self, rounds: int) -> None:
-        self.rounds, self.submitted, self.welcome = rounds, [], {"team": "North"}
-        self.round_no, self.phase = 1, "decisions"
+    def __init__(self, rounds: int = 0, openings: list[tuple[bool, int]] | None = None) -> None:
+        self.openings = openings or [(False, r) for r in range(1, rounds + 1)]
+        self.submitted: list[tuple[bool, int]] = []  # what the bot submitted, in order
+        self.welcome = {"team": "North"}
+        self.opening, self.done, self.phase = 0, set(), "decisions"
         self.public_state = {"timer": {"phase": "decisions"}, "leaderboard": []}
 
     @property
     def team_state(self) -> dict:
-        timer = {"phase": self.phase, "round": self.round_no, "practice": False}
-        return {"timer": timer, "view": {"round": self.round_no}, "submission": None}
+        practice, round_no = self.openings[self.opening]
+        timer = {"phase": self.phase, "round": round_no, "practice": practice}
+        return {"timer": timer, "view": {"round": round_no}, "submission": None}
 
     def advance(self) -> None:
         """One step of the session: a submitted round resolves, the next one opens."""
-        if self.phase == "decisions" and self.round_no in self.submitted:
+        if self.phase == "decisions" and self.opening in self.done:
             self.phase = "results"
-        elif self.phase == "results" and self.round_no < self.rounds:
-            self.round_no, self.phase = self.round_no + 1, "decisions"
+        elif self.phase == "results" and self.opening + 1 < len(self.openings):
+            self.opening, self.phase = self.opening + 1, "decisions"
         elif self.phase == "results":
             self.phase = "finished"
         elif self.phase == "finished":
@@ -135,15 +140,16 @@ class _LaggingClient:
         for _ in range(10):
             found = condition(self)
             if found:
-                if self.phase == "decisions" and self.round_no in self.submitted:
+                if self.phase == "decisions" and self.opening in self.done:
                     self.advance()  # the round resolves before the bot reads its view
                 return found
             self.advance()
         raise AssertionError("the bot waits for something that never comes")
 
     async def submit(self, decisions, round_no) -> None:
-        assert round_no not in self.submitted, f"round {round_no} submitted twice"
-        self.submitted.append(round_no)
+        assert self.phase == "decisions" and self.opening not in self.done, "submitted twice"
+        self.done.add(self.opening)
+        self.submitted.append(self.openings[self.opening])
 
 
 def test_the_bot_submits_each_round_once_when_its_views_lag(monkeypatch) -> None:
@@ -152,4 +158,14 @@ def test_the_bot_submits_each_round_once_when_its_views_lag(monkeypatch) -> None
     client = _LaggingClient(rounds=3)
     monkeypatch.setattr(bot, "decide", lambda state, name, seed: {})
     score = asyncio.run(asyncio.wait_for(bot.play(client, "member_first"), 10))
-    assert client.submitted == [1, 2, 3] and score == 0.0
+    assert client.submitted == [(False, 1), (False, 2), (False, 3)] and score == 0.0
+
+
+def test_the_bot_plays_a_practice_round_again_after_a_reset(monkeypatch) -> None:
+    from cli import bot
+
+    openings = [(True, 1), (True, 1), (False, 1), (False, 2)]  # practice, reset, again
+    client = _LaggingClient(openings=openings)
+    monkeypatch.setattr(bot, "decide", lambda state, name, seed: {})
+    asyncio.run(asyncio.wait_for(bot.play(client, "member_first"), 10))
+    assert client.submitted == openings
