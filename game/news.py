@@ -151,29 +151,32 @@ def _price_items(year: Year) -> list[tuple[float, _Line]]:
             "what they would pay for the value they see."
         )
         items.append(_item(3 + 2.5 * count, Topic.FEES, text, "bad", "fees"))
-    part = year.part_paid
-    if part.any():
-        asked = float(year.fees_asked[part].sum())
-        paid = float(year.orgs.fee_paid[part].sum())
-        count = int(part.sum())
-        text = (
-            f"{_plural(count, 'member', 'members')} paid only part of the fee: asked more "
-            f"than {year.economy.members.refusal_from:g} times what they would pay for the "
-            f"value they see, they paid what they think it is worth and refused "
-            f"{euros(asked - paid)} of the {euros(asked)} asked."
-        )
-        items.append(_item(2 + 2 * count, Topic.FEES, text, "bad", "fees"))
-    short = year.short_paid
-    if short.any():
-        asked = float(year.fees_asked[short].sum())
-        paid = float(year.orgs.fee_paid[short].sum())
-        count = int(short.sum())
-        text = (
-            f"{_plural(count, 'member', 'members')} could not afford the whole fee: "
-            f"asked {euros(asked)}, more than their budgets allow, they paid "
-            f"{euros(paid)}."
-        )
-        items.append(_item(2 + 2 * count, Topic.FEES, text, "bad", "fees"))
+    refusal_from = year.economy.members.refusal_from
+    for members, says in (
+        (
+            year.part_paid,
+            lambda count, asked, paid: (
+                f"{_plural(count, 'member', 'members')} paid only part of the fee: asked "
+                f"more than {refusal_from:g} times what they would pay for the value they "
+                f"see, they paid what they think it is worth and refused "
+                f"{euros(asked - paid)} of the {euros(asked)} asked."
+            ),
+        ),
+        (
+            year.short_paid,
+            lambda count, asked, paid: (
+                f"{_plural(count, 'member', 'members')} could not afford the whole fee: "
+                f"asked {euros(asked)}, more than their budgets allow, they paid "
+                f"{euros(paid)}."
+            ),
+        ),
+    ):
+        if members.any():
+            count = int(members.sum())
+            asked = float(year.fees_asked[members].sum())
+            paid = float(year.orgs.fee_paid[members].sum())
+            text = says(count, asked, paid)
+            items.append(_item(2 + 2 * count, Topic.FEES, text, "bad", "fees"))
     declined = int(year.joining.refused.sum())
     if declined:
         text = (
