@@ -266,6 +266,8 @@ class ClientModel:
 
     def _draft_changed(self, message: DraftChanged) -> None:
         assert self.team is not None
+        if message.edited_by and message.edited_by == self.welcome.get("player"):
+            self._echoed(message)
         self.team = self.team.model_copy(
             update={
                 "draft": message.draft,
@@ -301,6 +303,20 @@ class ClientModel:
                 del self.overlay[field]
         if from_server:
             self.inflight = {t: v for t, v in self.inflight.items() if v[0] != "acked"}
+
+    def _echoed(self, message: DraftChanged) -> None:
+        """The server's echo of this client's oldest edit in flight: the server applied
+        it, so it counts as acknowledged now. Its reply may still be on its way, behind
+        teammates' later drafts (a reply reaches the model after the messages read with
+        it), and an edit acknowledged only then would wait for yet another draft."""
+        base = message.draft.model_dump(mode="json")
+        for tag, (kind, fields) in self.inflight.items():
+            if kind != "edit":
+                continue
+            current = {f: seq for f, seq in fields.items() if self.edit_seq.get(f) == seq}
+            if all(base.get(f) == self.overlay.get(f) for f in current):
+                self.inflight[tag] = ("acked", current)
+            return
 
     def _pending_fields(self) -> set[str]:
         return {f for kind, fields in self.inflight.values() if kind == "edit" for f in fields}
